@@ -1,0 +1,157 @@
+"""Accounts, the caller, tokens, security settings and the audit log (API.md "Accounts", "Audit")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.models import AccessAttempt
+from axes.utils import reset
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from luzhi.accounts import permissions
+from luzhi.accounts.models import User
+from luzhi.accounts.serializers import (
+    AuditEntrySerializer,
+    MeSerializer,
+    SecuritySettingsSerializer,
+    UserSerializer,
+)
+from luzhi.accounts.services import security_settings_update, user_create, user_update
+from luzhi.accounts.models import SecuritySettings
+from luzhi.core.api import ScopedModelViewSet
+from luzhi.core.audit import audit_auth_event
+from luzhi.core.models import AuditEntry
+from luzhi.core.permissions import RolePermission
+from luzhi.core.scoping import visible_to
+
+
+class UserViewSet(ScopedModelViewSet):
+    model = User
+    serializer_class = UserSerializer
+    permission_rule = permissions.USERS
+    xlsx_filename = "users"
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]  # deactivate, never delete
+    select_related = ("committee", "member", "unit", "special_committee")
+
+    def get_queryset(self):  # type: ignore[override]
+        return super().get_queryset().filter(is_superuser=False)
+
+    def create_object(self, data: dict[str, Any]) -> User:
+        data["committee"] = self.committee_for_write(None)
+        return user_create(actor=self.request.user, data=data)
+
+    def update_object(self, instance: User, data: dict[str, Any]) -> User:
+        if not self.request.user.is_superuser:
+            data.pop("committee", None)
+        return user_update(actor=self.request.user, user=instance, data=data)
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        """The caller's account, role, committee and member."""
+        return Response(MeSerializer(request.user).data)
+
+
+class TokenView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        request=inline_serializer("TokenRequest", {"username": serializers.CharField(),
+                                                    "password": serializers.CharField()}),
+        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+    )
+    def post(self, request: Request) -> Response:
+        """Exchange a username and password for an API token (locked after five failures)."""
+        data = request.data if hasattr(request.data, "get") else {}
+        username, password = data.get("username"), data.get("password")
+        if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
+            raise exceptions.ValidationError({"detail": "请提供用户名和密码。"})
+        user = authenticate(request=request._request, username=username[:150], password=password[:128])
+        if getattr(request._request, "axes_locked_out", False):
+            raise exceptions.PermissionDenied("登录失败次数过多，账号已锁定，请30分钟后再试或联系安全管理员。")
+        if user is None or not user.is_active:
+            raise exceptions.ValidationError({"detail": "用户名或密码错误。"})
+        token, _ = Token.objects.get_or_create(user=user)
+        audit_auth_event(action=AuditEntry.Action.LOGIN, user=user, request=request._request)
+        return Response({"token": token.key})
+
+
+class SecuritySettingsView(APIView):
+    permission_classes = [IsAuthenticated, RolePermission]
+    permission_rule = permissions.SECURITY
+
+    @extend_schema(responses=SecuritySettingsSerializer)
+    def get(self, request: Request) -> Response:
+        """The deployment's security settings."""
+        return Response(SecuritySettingsSerializer(SecuritySettings.current()).data)
+
+    @extend_schema(request=SecuritySettingsSerializer, responses=SecuritySettingsSerializer)
+    def put(self, request: Request) -> Response:
+        """Change the idle session timeout (5–480 minutes)."""
+        serializer = SecuritySettingsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        row = security_settings_update(actor=request.user, **serializer.validated_data)
+        return Response(SecuritySettingsSerializer(row).data)
+
+
+class LockoutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AccessAttempt
+        fields = ["id", "username", "ip_address", "failures_since_start", "attempt_time"]
+
+
+class LockoutViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Accounts with failed logins, for the security administrator to unlock."""
+
+    serializer_class = LockoutSerializer
+    permission_classes = [IsAuthenticated, RolePermission]
+    permission_rule = permissions.SECURITY
+    action_rules = {"unlock": (permissions.SECURITY, "write")}
+
+    def get_queryset(self):  # type: ignore[override]
+        user = self.request.user
+        usernames = visible_to(User.objects.all(), user).values("username")
+        return AccessAttempt.objects.filter(username__in=usernames).order_by("-attempt_time")
+
+    @extend_schema(request=None, responses=inline_serializer("Unlocked", {"unlocked": serializers.IntegerField()}))
+    @action(detail=True, methods=["post"])
+    def unlock(self, request: Request, pk: Any = None) -> Response:
+        """Clear the failed logins of one account so that it can log in again."""
+        attempt = self.get_object()
+        return Response({"unlocked": reset(username=attempt.username)})
+
+
+@extend_schema(parameters=[OpenApiParameter("model", str), OpenApiParameter("object_id", str),
+                           OpenApiParameter("action", str), OpenApiParameter("user", str)])
+class AuditViewSet(viewsets.ReadOnlyModelViewSet):
+    """The audit log, for the auditor only."""
+
+    serializer_class = AuditEntrySerializer
+    permission_classes = [IsAuthenticated, RolePermission]
+    permission_rule = permissions.AUDIT
+    xlsx_filename = "audit"
+
+    def get_queryset(self):  # type: ignore[override]
+        qs = visible_to(AuditEntry.objects.all(), self.request.user)
+        params = self.request.query_params
+        for key in ("model", "object_id", "action"):
+            if value := params.get(key):
+                qs = qs.filter(**{key: value[:100]})
+        if value := params.get("user"):
+            qs = qs.filter(username=value[:150])
+        return qs
+
+    def xlsx_headers(self) -> list[tuple[str, str]]:
+        return [(name, str(f.label or name)) for name, f in self.get_serializer().fields.items()]

@@ -1,0 +1,106 @@
+"""Users, their role in one committee, and the security settings the secadmin keeps."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from luzhi.core.roles import Role
+from luzhi.core.scoping import ScopedQuerySet
+
+
+class LuzhiUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractUser):
+    role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True)
+    committee = models.ForeignKey(
+        "org.Committee", null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name="所属政协"
+    )
+    member = models.ForeignKey(
+        "org.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name="对应委员"
+    )
+    unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name="承办单位"
+    )
+    special_committee = models.ForeignKey(
+        "org.SpecialCommittee",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name="专委会",
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = LuzhiUserManager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.username
+
+    @classmethod
+    def scope_rows(cls, qs: models.QuerySet, user: User) -> models.QuerySet:
+        return qs.filter(committee_id=user.committee_id)
+
+    def clean(self) -> None:
+        if self.is_superuser:
+            return
+        errors: dict[str, str] = {}
+        if not self.role:
+            errors["role"] = "请选择角色。"
+        if not self.committee_id:
+            errors["committee"] = "请选择所属政协。"
+        needs = {
+            Role.LEADER: "member",
+            Role.MEMBER: "member",
+            Role.UNIT: "unit",
+            Role.COMMITTEE_STAFF: "special_committee",
+        }
+        if (field := needs.get(self.role)) and not getattr(self, f"{field}_id"):
+            errors[field] = "该角色必须关联此项。"
+        for field in ("member", "unit", "special_committee"):
+            related = getattr(self, field)
+            if related is not None and self.committee_id and related.committee_id != self.committee_id:
+                errors[field] = "只能关联本政协的记录。"
+        if self.role == Role.LEADER and self.member_id and not self.member.is_leader and "member" not in errors:
+            errors["member"] = "主席会议成员账号须关联主席、副主席或秘书长。"
+        if errors:
+            raise ValidationError(errors)
+
+
+class SecuritySettings(models.Model):
+    """Deployment-wide security settings kept by the secadmin (one row)."""
+
+    session_idle_minutes = models.PositiveSmallIntegerField(
+        "空闲超时（分钟）", default=30, validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    history = HistoricalRecords()
+
+    CACHE_KEY = "luzhi:security-settings"
+
+    class Meta:
+        verbose_name = verbose_name_plural = "安全设置"
+
+    def __str__(self) -> str:
+        return "安全设置"
+
+    def clean(self) -> None:
+        if self.pk not in (None, 1):
+            raise ValidationError("安全设置只有一份。")
+
+    @classmethod
+    def current(cls) -> SecuritySettings:
+        settings_row = cache.get(cls.CACHE_KEY)
+        if settings_row is None:
+            settings_row, _ = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, settings_row, 60)
+        return settings_row

@@ -1,0 +1,42 @@
+from rest_framework import serializers
+
+from luzhi.accounts.models import SecuritySettings, User
+from luzhi.core.api import LuzhiSerializer
+from luzhi.core.models import AuditEntry
+
+
+class UserSerializer(LuzhiSerializer):
+    password = serializers.CharField(write_only=True, required=False, label="密码", max_length=128,
+                                     style={"input_type": "password"})
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "password", "role", "committee", "member", "unit", "special_committee",
+                  "is_active", "last_login"]
+        read_only_fields = ["last_login"]
+        extra_kwargs = {"role": {"required": True, "allow_blank": False}}
+
+
+class MeSerializer(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "role", "committee", "member", "unit", "special_committee", "is_superuser"]
+
+    def get_role(self, user: User) -> str:
+        return user.role or ("sysadmin" if user.is_superuser else "")
+
+
+class SecuritySettingsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SecuritySettings
+        fields = ["session_idle_minutes"]
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="username", label="用户")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "at", "user", "action", "model", "object_id", "object_repr", "changes", "via", "ip"]

@@ -1,0 +1,204 @@
+"""The API's conventions in one place: pagination, errors, serializers and the base viewset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, models
+from django.http import Http404
+from django.utils.functional import cached_property
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from luzhi.core.audit import history_restore
+from luzhi.core.errors import WorkflowError
+from luzhi.core.permissions import Rule, RolePermission
+from luzhi.core.scoping import visible_to
+from luzhi.core.services import object_create, object_delete, object_update
+
+
+def django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+    """Turn a Django ValidationError into API.md's `{"field": ["message"]}`."""
+    if hasattr(exc, "error_dict"):
+        return {
+            ("non_field_errors" if k == NON_FIELD_ERRORS else k): [str(m) for e in v for m in e.messages]
+            for k, v in exc.error_dict.items()
+        }
+    return {"non_field_errors": [str(m) for m in exc.messages]}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Map service errors to API.md's statuses: 400 bad input, 404 out of scope, 409 workflow."""
+    if isinstance(exc, DjangoValidationError):
+        return Response(django_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, WorkflowError):
+        return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, IntegrityError):
+        return Response({"detail": "数据与已有记录冲突，未保存。"}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("未找到。")
+    response = drf_exception_handler(exc, context)
+    return response
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key in the API: only rows the caller may see are accepted (others are 400)."""
+
+    def get_queryset(self) -> models.QuerySet:
+        request = self.context.get("request")
+        return visible_to(super().get_queryset(), request.user if request else None)
+
+    def use_pk_only_optimization(self) -> bool:
+        return not self.context.get("xlsx")
+
+    def to_representation(self, value: Any) -> Any:
+        if self.context.get("xlsx"):
+            return str(value)
+        return super().to_representation(value)
+
+
+class LuzhiSerializer(serializers.ModelSerializer):
+    """Base serializer: scoped relations, no DRF unique validators (models validate), xlsx labels."""
+
+    serializer_related_field = ScopedRelatedField
+
+    def get_validators(self) -> list:
+        return []
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if self.context.get("xlsx"):
+            for name, field in self.fields.items():
+                if isinstance(field, serializers.ChoiceField) and data.get(name) in field.choices:
+                    data[name] = field.choices[data[name]]
+                elif isinstance(field, serializers.BooleanField):
+                    data[name] = "是" if data.get(name) else "否"
+        return data
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    history_id = serializers.IntegerField()
+    at = serializers.DateTimeField(source="history_date")
+    user = serializers.CharField(source="history_user.username", default="")
+    action = serializers.SerializerMethodField()
+
+    def get_action(self, obj: Any) -> str:
+        return {"+": "create", "~": "update", "-": "delete"}[obj.history_type]
+
+
+class ScopedModelViewSet(viewsets.ModelViewSet):
+    """CRUD over one committee-owned model: scoped reads, role rules, writes through services.
+
+    Subclasses set `model`, `serializer_class`, `permission_rule` and may override
+    `create_object` / `update_object` to call their domain's service.
+    """
+
+    model: type[models.Model]
+    permission_rule: Rule
+    permission_classes = [IsAuthenticated, RolePermission]
+    xlsx_filename = "export"
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> models.QuerySet:
+        qs = self.model._default_manager.all()
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        if self.prefetch_related:
+            qs = qs.prefetch_related(*self.prefetch_related)
+        return visible_to(qs, self.request.user)
+
+    @cached_property
+    def is_xlsx(self) -> bool:
+        return getattr(self.request, "accepted_renderer", None) is not None and (
+            self.request.accepted_renderer.format == "xlsx"
+        )
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["xlsx"] = self.is_xlsx
+        return context
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        if self.is_xlsx:
+            return None
+        return super().paginate_queryset(queryset)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if self.is_xlsx:
+            from django.conf import settings
+
+            qs = self.filter_queryset(self.get_queryset())[: settings.LUZHI_EXPORT_MAX_ROWS]
+            return Response(self.get_serializer(qs, many=True).data)
+        return super().list(request, *args, **kwargs)
+
+    def xlsx_headers(self) -> list[tuple[str, str]]:
+        serializer = self.get_serializer()
+        return [(name, str(f.label or name)) for name, f in serializer.fields.items() if not f.write_only]
+
+    def committee_for_write(self, serializer: serializers.Serializer) -> Any:
+        """The committee a new row belongs to: the caller's (a superuser may name one)."""
+        user = self.request.user
+        requested = self.request.data.get("committee") if hasattr(self.request.data, "get") else None
+        if user.is_superuser:
+            from luzhi.org.models import Committee
+
+            if requested in (None, ""):
+                roots = Committee.objects.filter(level=Committee.Level.COUNTY)[:2]
+                if len(roots) == 1:
+                    return roots[0]
+                raise exceptions.ValidationError({"committee": ["请指定所属政协。"]})
+            try:
+                return Committee.objects.get(pk=requested)
+            except (Committee.DoesNotExist, ValueError, TypeError):
+                raise exceptions.ValidationError({"committee": ["所属政协不存在。"]}) from None
+        return user.committee
+
+    def create_object(self, data: dict[str, Any]) -> models.Model:
+        return object_create(actor=self.request.user, model=self.model, data=data)
+
+    def update_object(self, instance: models.Model, data: dict[str, Any]) -> models.Model:
+        return object_update(actor=self.request.user, instance=instance, data=data)
+
+    def perform_create(self, serializer: serializers.Serializer) -> None:
+        data = dict(serializer.validated_data)
+        if any(f.name == "committee" for f in self.model._meta.fields):
+            data["committee"] = self.committee_for_write(serializer)
+        serializer.instance = self.create_object(data)
+
+    def perform_update(self, serializer: serializers.Serializer) -> None:
+        serializer.instance = self.update_object(serializer.instance, dict(serializer.validated_data))
+
+    def perform_destroy(self, instance: models.Model) -> None:
+        object_delete(actor=self.request.user, instance=instance)
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request: Request, pk: Any = None) -> Response:
+        """The versions of this object, newest first."""
+        obj = self.get_object()
+        records = obj.history.select_related("history_user").order_by("-history_date", "-history_id")
+        page = self.paginator.paginate_queryset(records, request, view=self)
+        return self.paginator.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
+
+    @extend_schema(
+        request=inline_serializer("RestoreRequest", {"history_id": serializers.IntegerField()}),
+        parameters=[OpenApiParameter("pk", int, OpenApiParameter.PATH)],
+    )
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk: Any = None) -> Response:
+        """Restore this object to one of its earlier versions."""
+        obj = self.get_object()
+        history_id = request.data.get("history_id")
+        if not obj.history.filter(history_id=history_id if str(history_id).isdigit() else -1).exists():
+            raise exceptions.ValidationError({"history_id": ["没有这个历史版本。"]})
+        restored = history_restore(actor=request.user, model=self.model, object_id=obj.pk, history_id=history_id)
+        return Response(self.get_serializer(restored).data)

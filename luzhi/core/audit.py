@@ -1,0 +1,150 @@
+"""The one audit mechanism.
+
+Every tracked model carries django-simple-history's `HistoricalRecords`, so each save or
+delete — through pages, the API, the admin, an import or a command — writes a historical
+row. This module turns each historical row into an `AuditEntry` (who, when, before/after),
+records logins, logouts and failed logins, and restores an object to any earlier version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import models, transaction
+from django.dispatch import receiver
+from simple_history.models import HistoricalRecords
+from simple_history.signals import post_create_historical_record
+
+from luzhi.core.models import AuditEntry
+
+_ACTIONS = {"+": AuditEntry.Action.CREATE, "~": AuditEntry.Action.UPDATE, "-": AuditEntry.Action.DELETE}
+
+
+def _request() -> Any:
+    return getattr(HistoricalRecords.context, "request", None)
+
+
+def _via(reason: str | None) -> str:
+    if reason in {"import", "restore", "command"}:
+        return reason
+    request = _request()
+    if request is None:
+        return "command"
+    path = request.path
+    if path.startswith("/api/"):
+        return "api"
+    if path.startswith("/admin/"):
+        return "admin"
+    return "page"
+
+
+def _ip(request: Any) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def _tracked_values(history_instance: Any) -> dict[str, Any]:
+    return {
+        f.attname: getattr(history_instance, f.attname)
+        for f in history_instance.instance_type._meta.concrete_fields
+        if hasattr(history_instance, f.attname)
+    }
+
+
+def _committee_id(instance: models.Model, user: Any) -> int | None:
+    if instance._meta.label_lower == "org.committee":
+        return instance.pk
+    if (cid := getattr(instance, "committee_id", None)) is not None:
+        return cid
+    return getattr(user, "committee_id", None)
+
+
+@receiver(post_create_historical_record)
+def _record_history(sender: Any, instance: models.Model, history_instance: Any, **kwargs: Any) -> None:
+    kind = history_instance.history_type
+    reason = history_instance.history_change_reason
+    if kind == "~":
+        prev = history_instance.prev_record
+        if prev is None:
+            changes = {k: [None, v] for k, v in _tracked_values(history_instance).items()}
+        else:
+            delta = history_instance.diff_against(prev)
+            changes = {c.field: [c.old, c.new] for c in delta.changes}
+            if not changes and reason != "restore":
+                return
+    elif kind == "+":
+        changes = {k: [None, v] for k, v in _tracked_values(history_instance).items()}
+    else:
+        changes = {k: [v, None] for k, v in _tracked_values(history_instance).items()}
+    user = history_instance.history_user
+    AuditEntry.objects.create(
+        user=user,
+        username=getattr(user, "username", "") or "",
+        action=AuditEntry.Action.RESTORE if reason == "restore" else _ACTIONS[kind],
+        model=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        changes=changes,
+        via=_via(reason),
+        ip=_ip(_request()),
+        committee_id=_committee_id(instance, user),
+        history_id=history_instance.history_id,
+    )
+
+
+def audit_auth_event(*, action: str, user: Any = None, username: str = "", request: Any = None) -> None:
+    """Record a login, logout or failed login."""
+    AuditEntry.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        username=(getattr(user, "username", None) or username or "")[:150],
+        action=action,
+        model="accounts.user",
+        object_id=str(getattr(user, "pk", "") or ""),
+        object_repr=(getattr(user, "username", None) or username or "")[:200],
+        via="api" if request is not None and request.path.startswith("/api/") else "page",
+        ip=_ip(request),
+        committee_id=getattr(user, "committee_id", None),
+    )
+
+
+@receiver(user_logged_in)
+def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit_auth_event(action=AuditEntry.Action.LOGIN, user=user, request=request)
+
+
+@receiver(user_logged_out)
+def _on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit_auth_event(action=AuditEntry.Action.LOGOUT, user=user, request=request)
+
+
+@receiver(user_login_failed)
+def _on_login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    username = str(credentials.get("username", ""))[:150]
+    known = get_user_model().objects.filter(username=username).first()
+    audit_auth_event(action=AuditEntry.Action.LOGIN_FAILED, user=known, username=username, request=request)
+
+
+def save_as(instance: models.Model, *, actor: Any, reason: str | None = None) -> None:
+    """Save an instance so that its history (and so the audit) names the acting user."""
+    instance._history_user = actor if getattr(actor, "pk", None) else None
+    if reason:
+        instance._change_reason = reason
+    instance.save()
+
+
+def delete_as(instance: models.Model, *, actor: Any) -> None:
+    """Delete an instance so that its history (and so the audit) names the acting user."""
+    instance._history_user = actor if getattr(actor, "pk", None) else None
+    instance.delete()
+
+
+@transaction.atomic
+def history_restore(*, actor: Any, model: type[models.Model], object_id: Any, history_id: int) -> models.Model:
+    """Restore an object (even a deleted one) to the state of one of its historical versions."""
+    record = model.history.get(id=object_id, history_id=history_id)
+    instance = record.instance
+    save_as(instance, actor=actor, reason="restore")
+    return instance

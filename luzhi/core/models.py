@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from luzhi.core.scoping import ScopedQuerySet
+
+
+class AuditEntry(models.Model):
+    """One recorded event: a write through any door, a restore, a login or a failed login."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新增"
+        UPDATE = "update", "修改"
+        DELETE = "delete", "删除"
+        RESTORE = "restore", "恢复"
+        LOGIN = "login", "登录"
+        LOGOUT = "logout", "退出"
+        LOGIN_FAILED = "login_failed", "登录失败"
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="用户"
+    )
+    username = models.CharField("用户名", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=20, choices=Action.choices)
+    model = models.CharField("对象类型", max_length=100, blank=True, db_index=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True, encoder=DjangoJSONEncoder)
+    via = models.CharField("途径", max_length=20, blank=True)
+    ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
+    committee_id = models.BigIntegerField("所属政协", null=True, blank=True, db_index=True)
+    history_id = models.BigIntegerField("历史版本", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = verbose_name_plural = "审计日志"
+        indexes = [models.Index(fields=["committee_id", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"
+
+    @classmethod
+    def scope_rows(cls, qs: models.QuerySet, user) -> models.QuerySet:
+        return qs.filter(committee_id=user.committee_id)

@@ -1,0 +1,38 @@
+"""List filters shared by the roster page and the members endpoint."""
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from luzhi.org.models import Liaison, Member
+
+
+class MemberFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="姓名或单位")
+    sector = django_filters.NumberFilter(field_name="sector_id", label="界别")
+    special_committee = django_filters.NumberFilter(field_name="special_committee_id", label="专委会")
+    group = django_filters.NumberFilter(field_name="group_id", label="委员小组")
+    term = django_filters.NumberFilter(field_name="term_id", label="届次")
+    position = django_filters.ChoiceFilter(choices=Member.Position.choices, label="职务")
+    party = django_filters.ChoiceFilter(choices=Member.Party.choices, label="政治面貌")
+    status = django_filters.ChoiceFilter(choices=Member.Status.choices, label="状态")
+    gender = django_filters.ChoiceFilter(choices=Member.Gender.choices, label="性别")
+
+    class Meta:
+        model = Member
+        fields: list[str] = []
+
+    def search(self, qs: QuerySet, name: str, value: Any) -> QuerySet:
+        value = value.strip()
+        return qs.filter(Q(name__contains=value) | Q(workplace__contains=value)) if value else qs
+
+
+class LiaisonFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Liaison.Kind.choices, label="类型")
+    from_member = django_filters.NumberFilter(field_name="from_member_id", label="联系人")
+    to_member = django_filters.NumberFilter(field_name="to_member_id", label="联系对象")
+
+    class Meta:
+        model = Liaison
+        fields: list[str] = []

@@ -1,0 +1,104 @@
+from typing import Any
+
+from rest_framework import serializers
+
+from luzhi.core.api import LuzhiSerializer
+from luzhi.core.permissions import can
+from luzhi.org import permissions
+from luzhi.org.models import (
+    Committee,
+    Liaison,
+    Member,
+    MemberGroup,
+    PartyOrganization,
+    Sector,
+    SpecialCommittee,
+    Station,
+    Term,
+    Unit,
+)
+
+
+class CommitteeSerializer(LuzhiSerializer):
+    class Meta:
+        model = Committee
+        fields = ["id", "name", "level", "parent", "region_code"]
+
+
+class TermSerializer(LuzhiSerializer):
+    class Meta:
+        model = Term
+        fields = ["id", "committee", "number", "start", "end"]
+        read_only_fields = ["committee"]
+
+
+def _named(model_class: type) -> type[LuzhiSerializer]:
+    meta = type("Meta", (), {"model": model_class, "fields": ["id", "committee", "name"],
+                             "read_only_fields": ["committee"]})
+    return type(f"{model_class.__name__}Serializer", (LuzhiSerializer,), {"Meta": meta})
+
+
+SectorSerializer = _named(Sector)
+SpecialCommitteeSerializer = _named(SpecialCommittee)
+MemberGroupSerializer = _named(MemberGroup)
+UnitSerializer = _named(Unit)
+
+
+class StationSerializer(LuzhiSerializer):
+    class Meta:
+        model = Station
+        fields = ["id", "committee", "name", "kind", "location"]
+        read_only_fields = ["committee"]
+
+
+def mask_phone(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "****"
+
+
+class MemberSerializer(LuzhiSerializer):
+    is_leader = serializers.BooleanField(read_only=True, label="主席会议成员")
+
+    class Meta:
+        model = Member
+        fields = [
+            "id", "committee", "name", "gender", "ethnicity", "birth_date", "party", "position", "is_leader",
+            "sector", "special_committee", "group", "term", "workplace", "phone", "status",
+        ]
+        read_only_fields = ["committee"]
+
+    def to_representation(self, instance: Member) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not can(request.user, permissions.PERSONAL_DATA):
+            if data.get("phone"):
+                data["phone"] = mask_phone(data["phone"])
+            if data.get("birth_date"):
+                data["birth_date"] = f"{str(data['birth_date'])[:4]}-**-**"
+        return data
+
+
+class LiaisonSerializer(LuzhiSerializer):
+    class Meta:
+        model = Liaison
+        fields = ["id", "committee", "kind", "from_member", "to_member"]
+        read_only_fields = ["committee"]
+
+
+class PartyOrganizationSerializer(LuzhiSerializer):
+    class Meta:
+        model = PartyOrganization
+        fields = ["id", "committee", "kind", "name", "parent", "members"]
+        read_only_fields = ["committee"]
+
+
+class CoverageSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    covered = serializers.IntegerField()
+    total = serializers.IntegerField()
+    uncovered = serializers.ListField(child=serializers.IntegerField())
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    message = serializers.CharField()

@@ -1,0 +1,94 @@
+"""Shared fixtures: two committees, a user of each role, API clients."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from luzhi.accounts.models import User
+from luzhi.core.roles import Role
+from luzhi.org.models import Committee, Member
+from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def committee(db: Any) -> Committee:
+    """示例县政协 under a city under a province."""
+    province = f.CommitteeFactory(name="示例省政协", level=Committee.Level.PROVINCE)
+    city = f.CommitteeFactory(name="示例市政协", level=Committee.Level.CITY, parent=province)
+    return f.CommitteeFactory(name="示例县政协", level=Committee.Level.COUNTY, parent=city)
+
+
+@pytest.fixture
+def other_committee(committee: Committee) -> Committee:
+    """A sibling county under the same city: must never see `committee`'s rows."""
+    return f.CommitteeFactory(name="另一县政协", level=Committee.Level.COUNTY, parent=committee.parent)
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    """make_user(role, committee, **links) — links default to fitting rows of that committee."""
+
+    def make(role: str, committee: Committee, **kwargs: Any) -> User:
+        if role in (Role.MEMBER, Role.LEADER) and "member" not in kwargs:
+            position = Member.Position.VICE_CHAIR if role == Role.LEADER else Member.Position.MEMBER
+            kwargs["member"] = f.MemberFactory(committee=committee, position=position)
+        if role == Role.UNIT and "unit" not in kwargs:
+            kwargs["unit"] = f.UnitFactory(committee=committee)
+        if role == Role.COMMITTEE_STAFF and "special_committee" not in kwargs:
+            kwargs["special_committee"] = f.SpecialCommitteeFactory(committee=committee)
+        return f.UserFactory(role=role, committee=committee, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def users(committee: Committee, make_user: Callable[..., User]) -> dict[str, User]:
+    """One user of each role in `committee`."""
+    return {role.value: make_user(role.value, committee) for role in Role}
+
+
+@pytest.fixture
+def superuser(db: Any) -> User:
+    return User.objects.create_superuser("root", "root@example.com", f.PASSWORD)
+
+
+@pytest.fixture
+def api() -> Callable[[User | None], APIClient]:
+    """api(user) — an API client authenticated as the user (None: anonymous)."""
+
+    def make(user: User | None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any) -> None:
+    """Say plainly which browser tests could not run (CI turns that into a failure)."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "/e2e/" in r.nodeid]
+    if skipped:
+        terminalreporter.section("browser tests not run")
+        for report in skipped:
+            terminalreporter.write_line(f"NOT RUN: {report.nodeid}")
