@@ -97,6 +97,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+if test_db := os.environ.get("LUZHI_TEST_DB_NAME"):
+    # Lets several test runs share one PostgreSQL server without clashing.
+    DATABASES["default"]["TEST"] = {"NAME": test_db}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
