@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
@@ -30,14 +32,20 @@ class LoginRequiredMiddleware:
 
 
 class IdleTimeoutMiddleware:
-    """A session ends after the configured minutes without a request."""
+    """A logged-in page session ends after the configured minutes without a request.
+
+    The expiry is set after the view so that the login response itself already carries it;
+    token-authenticated API calls have no session and create none.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> Any:
-        if request.user.is_authenticated and hasattr(request, "session") and request.session.session_key:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and SESSION_KEY in session:
             from luzhi.accounts.models import SecuritySettings
 
-            request.session.set_expiry(SecuritySettings.current().session_idle_minutes * 60)
-        return self.get_response(request)
+            session.set_expiry(SecuritySettings.current().session_idle_minutes * 60)
+        return response

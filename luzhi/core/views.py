@@ -10,5 +10,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         database = "ok"
     except Exception:  # noqa: BLE001 - any database failure is reported, not raised
         database = "error"
-    return JsonResponse({"status": "ok" if database == "ok" else "error", "database": database},
-                        status=200 if database == "ok" else 503)
+    return JsonResponse(
+        {"status": "ok" if database == "ok" else "error", "database": database},
+        status=200 if database == "ok" else 503,
+    )
