@@ -10,7 +10,8 @@ from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
-OPEN_PATHS = ("/login/", "/healthz", "/static/", "/api/")
+# The API answers 401 itself (DRF); /api/docs/ is a page and redirects to login like the others.
+OPEN_PATHS = ("/login/", "/healthz", "/static/", "/api/v1/", "/api/schema/")
 
 
 class LoginRequiredMiddleware:
