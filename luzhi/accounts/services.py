@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.utils import reset
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from luzhi.accounts.models import SecuritySettings, User
@@ -58,3 +59,8 @@ def security_settings_update(*, actor: Any, session_idle_minutes: int) -> Securi
     save_as(row, actor=actor)
     cache.delete(SecuritySettings.CACHE_KEY)
     return row
+
+
+def account_unlock(*, actor: Any, username: str) -> int:
+    """Clear an account's failed logins so that it can log in again; return how many records went."""
+    return reset(username=username)

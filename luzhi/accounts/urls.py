@@ -1,4 +1,13 @@
 from django.urls import path
 
+from luzhi.accounts import views
+
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("users/", views.user_list_page, name="user-list"),
+    path("users/new/", views.user_form_page, name="user-create"),
+    path("users/<int:pk>/edit/", views.user_form_page, name="user-edit"),
+    path("security/", views.security_page, name="security"),
+    path("security/unlock/<int:pk>/", views.unlock_page, name="unlock"),
+    path("audit/", views.audit_page, name="audit"),
+]

@@ -1,22 +1,186 @@
-"""Login, logout and the lockout page."""
+"""Login, logout, the lockout page, and the three administrators' pages (三员分立)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from luzhi.accounts import permissions
+from luzhi.accounts.forms import AuditFilterForm, LoginForm, SecuritySettingsForm, UserForm
+from luzhi.accounts.models import SecuritySettings, User
+from luzhi.accounts.selectors import audit_list, audit_models, lockout_list, user_list
+from luzhi.accounts.services import account_unlock, security_settings_update, user_create, user_update
+from luzhi.core.models import AuditEntry
+from luzhi.core.pages import add_service_errors, paginate, require, rule_required
+from luzhi.core.scoping import access_by_id
+from luzhi.org.selectors import acting_committee
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
-def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """What a locked-out user sees: a page, or 403 JSON on the API."""
     message = "登录失败次数过多，账号已锁定30分钟。如需提前解锁，请联系安全管理员。"
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=403)
     return render(request, "accounts/login.html", {"locked_message": message, "form": None}, status=403)
+
+
+# ---- users (sysadmin) ----------------------------------------------------------------------
+
+
+@rule_required(permissions.USERS)
+def user_list_page(request: HttpRequest) -> HttpResponse:
+    """The committee's accounts with their role, links and state."""
+    return render(
+        request, "accounts/user_list.html", {"page": paginate(request, user_list(viewer=request.user))}
+    )
+
+
+@rule_required(permissions.USERS, "write")
+def user_form_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create an account, or change its role, links, active flag or password."""
+    account = (
+        access_by_id(request.user, User, pk, qs=user_list(viewer=request.user)) if pk is not None else None
+    )
+    form = UserForm(request.POST or None, instance=account, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if not data.get("password"):
+            data.pop("password", None)
+        try:
+            if account is None:
+                if "committee" not in form.fields:
+                    data["committee"] = acting_committee(viewer=request.user)
+                saved = user_create(actor=request.user, data=data)
+            else:
+                saved = user_update(actor=request.user, user=account, data=data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已保存账号“{saved.username}”。")
+            return redirect("accounts:user-list")
+    return render(request, "accounts/user_form.html", {"form": form, "account": account})
+
+
+# ---- security (secadmin) -------------------------------------------------------------------
+
+
+@rule_required(permissions.SECURITY)
+def security_page(request: HttpRequest) -> HttpResponse:
+    """The idle timeout setting and the accounts locked after failed logins."""
+    current = SecuritySettings.current()
+    form = SecuritySettingsForm(
+        request.POST or None, initial={"session_idle_minutes": current.session_idle_minutes}
+    )
+    if request.method == "POST":
+        require(request.user, permissions.SECURITY, "write")
+        if form.is_valid():
+            try:
+                security_settings_update(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "安全设置已保存。")
+                return redirect("accounts:security")
+    attempts = lockout_list(viewer=request.user)
+    return render(request, "accounts/security.html", {"form": form, "page": paginate(request, attempts)})
+
+
+@require_POST
+@rule_required(permissions.SECURITY, "write")
+def unlock_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Clear one account's failed logins."""
+    attempt = lockout_list(viewer=request.user).filter(pk=pk).first()
+    if attempt is None:
+        raise Http404
+    account_unlock(actor=request.user, username=attempt.username)
+    messages.success(request, f"已解锁账号“{attempt.username}”。")
+    return redirect("accounts:security")
+
+
+# ---- audit (auditor) -----------------------------------------------------------------------
+
+
+@rule_required(permissions.AUDIT)
+def audit_page(request: HttpRequest) -> HttpResponse:
+    """The audit log: who changed what, when, through which door, before → after."""
+    model_names = audit_models(viewer=request.user)
+    form = AuditFilterForm(request.GET or None, models=[(m, _model_label(m)) for m in model_names])
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "model": data["model"],
+            "username": data["user"].strip(),
+            "action": data["action"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }
+    page = paginate(request, audit_list(viewer=request.user, **filters))
+    export = request.GET.copy()
+    for key in ("page", "date_from", "date_to"):
+        export.pop(key, None)
+    export["format"] = "xlsx"
+    return render(
+        request,
+        "accounts/audit.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [_audit_row(entry) for entry in page],
+            "export_url": f"/api/v1/audit/?{export.urlencode()}",
+        },
+    )
+
+
+def _model_label(label: str) -> str:
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
+
+
+_VIA = {
+    "page": "页面",
+    "api": "接口",
+    "admin": "后台",
+    "import": "导入",
+    "restore": "恢复",
+    "command": "命令",
+}
+
+
+def _audit_row(entry: AuditEntry) -> dict[str, Any]:
+    try:
+        fields = {f.attname: f.verbose_name for f in apps.get_model(entry.model)._meta.concrete_fields}
+    except (LookupError, ValueError):
+        fields = {}
+    changes = entry.changes if isinstance(entry.changes, dict) else {}
+    return {
+        "entry": entry,
+        "model": _model_label(entry.model) if entry.model else "",
+        "via": _VIA.get(entry.via, entry.via),
+        "changes": [
+            {
+                "label": fields.get(name, name),
+                "old": pair[0] if len(pair) > 0 else None,
+                "new": pair[1] if len(pair) > 1 else None,
+            }
+            for name, pair in changes.items()
+            if isinstance(pair, (list, tuple)) and name != "id"
+        ],
+    }

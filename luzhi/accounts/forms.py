@@ -1,0 +1,85 @@
+"""Forms of the account pages: login, users, security settings, audit filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from luzhi.accounts.models import User
+from luzhi.core.models import AuditEntry
+from luzhi.core.pages import ServiceModelForm, StyledForm
+from luzhi.core.scoping import visible_to
+from luzhi.org.models import Committee, Member, SpecialCommittee, Unit
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "用户名或密码错误，请重新输入。",
+        "inactive": "该账号已停用，请联系系统管理员。",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "请输入用户名。"
+        self.fields["password"].error_messages["required"] = "请输入密码。"
+
+
+class UserForm(ServiceModelForm):
+    """An account's role and links, limited to the sysadmin's committee (a superuser picks one)."""
+
+    password = forms.CharField(
+        label="密码",
+        required=False,
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="至少10位，包含大写字母、小写字母、数字、符号中的至少3类。修改账号时留空表示不修改密码。",
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "role", "committee", "member", "unit", "special_committee", "is_active"]
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].required = True
+        self.fields["role"].choices = [("", "请选择角色")] + list(self.fields["role"].choices)[1:]
+        if actor.is_superuser:
+            self.fields["committee"].queryset = Committee.objects.all()
+        else:
+            del self.fields["committee"]
+        self.fields["member"].queryset = visible_to(Member.objects.all(), actor).order_by("name")
+        self.fields["unit"].queryset = visible_to(Unit.objects.all(), actor)
+        self.fields["special_committee"].queryset = visible_to(SpecialCommittee.objects.all(), actor)
+        if self.instance.pk is None:
+            self.fields["password"].required = True
+            self.fields["password"].help_text = "至少10位，包含大写字母、小写字母、数字、符号中的至少3类。"
+
+
+class SecuritySettingsForm(StyledForm):
+    session_idle_minutes = forms.IntegerField(
+        label="空闲超时（分钟）",
+        min_value=5,
+        max_value=480,
+        help_text="5 至 480 分钟之间；用户在此时间内没有任何操作即需重新登录。",
+    )
+
+
+class AuditFilterForm(StyledForm):
+    model = forms.ChoiceField(label="对象类型", required=False)
+    user = forms.CharField(label="用户名", required=False, max_length=150)
+    action = forms.ChoiceField(
+        label="操作", required=False, choices=[("", "全部")] + AuditEntry.Action.choices
+    )
+    date_from = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, models: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", "全部"), *models]

@@ -1,0 +1,57 @@
+"""Reads for the account pages, scoped to the viewer's committee."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from axes.models import AccessAttempt
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from luzhi.accounts.models import User
+from luzhi.core.models import AuditEntry
+from luzhi.core.scoping import visible_to
+
+
+def user_list(*, viewer: Any) -> QuerySet[User]:
+    """Return the accounts of the viewer's committee (bootstrap superusers are not listed)."""
+    related = User.objects.select_related("committee", "member", "unit", "special_committee")
+    return visible_to(related, viewer).filter(is_superuser=False).order_by("username")
+
+
+def lockout_list(*, viewer: Any) -> QuerySet[AccessAttempt]:
+    """Return the failed-login records of the viewer's committee's accounts, newest first."""
+    usernames = visible_to(User.objects.all(), viewer).values("username")
+    return AccessAttempt.objects.filter(username__in=usernames).order_by("-attempt_time")
+
+
+def audit_models(*, viewer: Any) -> list[str]:
+    """Return the object types that appear in the viewer's audit log."""
+    entries = visible_to(AuditEntry.objects.all(), viewer).exclude(model="")
+    return sorted(entries.order_by().values_list("model", flat=True).distinct())
+
+
+def audit_list(
+    *,
+    viewer: Any,
+    model: str = "",
+    username: str = "",
+    action: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEntry]:
+    """Return the viewer's audit entries, newest first, filtered by type, user, action and local date."""
+    qs = visible_to(AuditEntry.objects.all(), viewer)
+    if model:
+        qs = qs.filter(model=model)
+    if username:
+        qs = qs.filter(username=username)
+    if action:
+        qs = qs.filter(action=action)
+    tz = timezone.get_current_timezone()
+    if date_from:
+        qs = qs.filter(at__gte=datetime.combine(date_from, time.min, tzinfo=tz))
+    if date_to:
+        qs = qs.filter(at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz))
+    return qs.order_by("-at", "-id")

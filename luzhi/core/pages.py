@@ -1,0 +1,104 @@
+"""What every server-rendered page shares: the role check, pagination and error display.
+
+Permissions stay the `Rule`s of each app's permissions.py checked with `can`; this module
+only turns a refusal into Django's 403 page and a service's ValidationError into form errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from luzhi.core.permissions import Rule, can
+
+PAGE_SIZE = 50
+
+
+def require(user: Any, rule: Rule, action: str = "read") -> None:
+    """Raise PermissionDenied (the Chinese 403 page) unless the user's role may do this."""
+    if not can(user, rule, action):
+        raise PermissionDenied("您的角色无权进行此操作。")
+
+
+def rule_required(rule: Rule, action: str = "read") -> Callable:
+    """Decorate a page view so that only roles allowed by the rule reach it."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            require(request.user, rule, action)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def paginate(request: HttpRequest, qs: QuerySet, per_page: int = PAGE_SIZE) -> Page:
+    """Return the requested page of a queryset, sliced in the database (bad page numbers → nearest page)."""
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it, else on top."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.error_dict.items():
+        messages = [m for e in errors for m in e.messages]
+        target = field if field in form.fields else None
+        if field not in (NON_FIELD_ERRORS, None) and target is None:
+            label = _field_label(form, field)
+            messages = [f"{label}：{m}" if label else m for m in messages]
+        form.add_error(target, messages)
+
+
+def _field_label(form: forms.BaseForm, field: str) -> str:
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    if model is None:
+        return ""
+    try:
+        return str(model._meta.get_field(field).verbose_name)
+    except Exception:  # noqa: BLE001 - an unknown name just goes without a label
+        return ""
+
+
+def style_widgets(form: forms.BaseForm) -> None:
+    """Give each widget Bootstrap's class, so templates render fields with `{{ field }}` alone."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class ServiceModelForm(forms.ModelForm):
+    """A ModelForm that only checks its fields: the model's own rules run once, in the service.
+
+    The view passes `cleaned_data` to object_create / object_update (or a domain service),
+    whose full_clean() raises ValidationError; `add_service_errors` puts it back on the form.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+    def _post_clean(self) -> None:
+        pass

@@ -1,0 +1,396 @@
+"""Pages of the organisation: roster, member records, reference lists, party organisations, liaisons.
+
+Each view checks the role with the app's permission rules, fetches through the scoped
+selectors (rows of other committees are 404), calls one service and renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models
+from django.forms import modelform_factory
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.views.decorators.http import require_POST
+
+from luzhi.core.audit import history_restore
+from luzhi.core.errors import WorkflowError
+from luzhi.core.pages import add_service_errors, paginate, require, rule_required
+from luzhi.core.permissions import Rule, can
+from luzhi.core.scoping import access_by_id, visible_to
+from luzhi.core.services import object_create, object_delete, object_update
+from luzhi.core.templatetags.luzhi import cn_date
+from luzhi.core.xlsx import XLSX_MIME
+from luzhi.org import permissions
+from luzhi.org.filters import LiaisonFilter
+from luzhi.org.forms import (
+    ImportForm,
+    LiaisonForm,
+    MemberForm,
+    PartyOrganizationForm,
+    RosterFilter,
+    ScopedModelForm,
+)
+from luzhi.org.imports import ImportRejected, RowError, members_import, template_bytes
+from luzhi.org.models import (
+    Liaison,
+    Member,
+    MemberGroup,
+    PartyOrganization,
+    Sector,
+    SpecialCommittee,
+    Station,
+    Term,
+    Unit,
+)
+from luzhi.org.selectors import (
+    acting_committee,
+    committee_overview,
+    liaison_coverage_report,
+    liaison_list,
+    member_history,
+    member_list,
+    party_coverage,
+    party_organization_tree,
+)
+
+
+def _save(
+    request: HttpRequest, form: forms.ModelForm, write: Callable[[dict[str, Any]], models.Model]
+) -> models.Model | None:
+    """Validate the form and call the service; on its ValidationError show the errors and save nothing."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return write(dict(form.cleaned_data))
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+    except IntegrityError:
+        form.add_error(None, "数据与已有记录冲突，未保存。")
+    return None
+
+
+# ---- committee -------------------------------------------------------------------------
+
+
+@rule_required(permissions.COMMITTEES)
+def committee_page(request: HttpRequest) -> HttpResponse:
+    """The user's own committee, the committees above it and those directly below."""
+    return render(request, "org/committee.html", committee_overview(viewer=request.user))
+
+
+# ---- roster and member records ---------------------------------------------------------
+
+
+@rule_required(permissions.MEMBERS)
+def member_list_page(request: HttpRequest) -> HttpResponse:
+    """The roster: filters and search in the database, 50 per page, XLSX export of the same rows."""
+    roster = RosterFilter(request.GET, queryset=member_list(viewer=request.user), viewer=request.user)
+    page = paginate(request, roster.qs)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = "xlsx"
+    return render(
+        request,
+        "org/member_list.html",
+        {
+            "filter": roster,
+            "page": page,
+            "show_personal": can(request.user, permissions.PERSONAL_DATA),
+            "can_write": can(request.user, permissions.MEMBERS, "write"),
+            "export_url": f"/api/v1/members/?{query.urlencode()}",
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+        },
+    )
+
+
+@rule_required(permissions.MEMBERS)
+def member_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One member's record; the office also sees every version and may restore one."""
+    member = access_by_id(request.user, Member, pk, qs=member_list(viewer=request.user))
+    can_write = can(request.user, permissions.MEMBERS, "write")
+    return render(
+        request,
+        "org/member_detail.html",
+        {
+            "member": member,
+            "show_personal": can(request.user, permissions.PERSONAL_DATA),
+            "can_write": can_write,
+            "versions": member_history(member=member) if can_write else [],
+        },
+    )
+
+
+@rule_required(permissions.MEMBERS, "write")
+def member_form_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create a member or edit one; the model's rules apply and nothing is saved while any fails."""
+    member = access_by_id(request.user, Member, pk) if pk is not None else None
+    form = MemberForm(request.POST or None, instance=member, viewer=request.user)
+
+    def write(data: dict[str, Any]) -> Member:
+        if member is not None:
+            return object_update(actor=request.user, instance=member, data=data)
+        data["committee"] = acting_committee(viewer=request.user)
+        return object_create(actor=request.user, model=Member, data=data)
+
+    if saved := _save(request, form, write):
+        messages.success(request, f"已保存委员“{saved}”。")
+        return redirect("org:member-detail", pk=saved.pk)
+    return render(request, "org/member_form.html", {"form": form, "member": member})
+
+
+@require_POST
+@rule_required(permissions.MEMBERS, "write")
+def member_restore_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a member back to one of its earlier versions (the restore itself is a new version)."""
+    member = access_by_id(request.user, Member, pk)
+    history_id = request.POST.get("history_id", "")
+    if not history_id.isdigit() or not member.history.filter(history_id=int(history_id)).exists():
+        messages.error(request, "没有这个历史版本。")
+        return redirect("org:member-detail", pk=member.pk)
+    try:
+        history_restore(actor=request.user, model=Member, object_id=member.pk, history_id=int(history_id))
+    except IntegrityError:
+        messages.error(request, "恢复后将与已有委员重复（姓名与出生日期相同），未恢复。")
+    else:
+        messages.success(request, "已恢复到所选版本。")
+    return redirect("org:member-detail", pk=member.pk)
+
+
+# ---- roster import ---------------------------------------------------------------------
+
+
+@rule_required(permissions.MEMBERS, "write")
+def member_import_page(request: HttpRequest) -> HttpResponse:
+    """Upload a roster in the template's layout: every row checked, nothing saved while any is bad."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result: dict[str, Any] | None = None
+    if request.method == "POST":
+        if form.is_valid():
+            committee = acting_committee(viewer=request.user)
+            try:
+                created = members_import(
+                    actor=request.user, committee=committee, file=form.cleaned_data["file"]
+                )
+            except ImportRejected as rejected:
+                result = {"errors": rejected.errors}
+            else:
+                result = {"created": created}
+        else:
+            result = {"errors": [RowError(0, "文件", e) for e in form.errors.get("file", [])]}
+    template = "org/_import_result.html" if request.headers.get("HX-Request") else "org/member_import.html"
+    return render(request, template, {"form": form, "result": result})
+
+
+@rule_required(permissions.MEMBERS, "write")
+def member_import_template_page(request: HttpRequest) -> HttpResponse:
+    """Download the import template with the committee's own sectors and committees listed."""
+    response = HttpResponse(template_bytes(acting_committee(viewer=request.user)), content_type=XLSX_MIME)
+    response["Content-Disposition"] = 'attachment; filename="member-import-template.xlsx"'
+    return response
+
+
+# ---- reference lists: terms, sectors, special committees, groups, units, stations --------
+
+
+class ReferencePages:
+    """List, create, edit and delete one kind of reference row; configured once per model."""
+
+    def __init__(
+        self, *, slug: str, model: type[models.Model], fields: list[str], rule: Rule, title: str
+    ) -> None:
+        self.slug, self.model, self.fields, self.rule, self.title = slug, model, fields, rule, title
+        self.form_class = modelform_factory(model, form=ScopedModelForm, fields=fields)
+
+    @property
+    def urls(self) -> list[URLPattern]:
+        return [
+            path(f"{self.slug}/", self.list_view, name=f"{self.slug}-list"),
+            path(f"{self.slug}/<int:pk>/edit/", self.edit_view, name=f"{self.slug}-edit"),
+            path(f"{self.slug}/<int:pk>/delete/", self.delete_view, name=f"{self.slug}-delete"),
+        ]
+
+    def _context(self, request: HttpRequest, **extra: Any) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "slug": self.slug,
+            "headers": [self.model._meta.get_field(f).verbose_name for f in self.fields],
+            "can_write": can(request.user, self.rule, "write"),
+            **extra,
+        }
+
+    def _cells(self, obj: models.Model) -> list[str]:
+        cells = []
+        for name in self.fields:
+            field = self.model._meta.get_field(name)
+            value = getattr(obj, f"get_{name}_display")() if field.choices else getattr(obj, name)
+            cells.append(cn_date(value) if isinstance(value, date) else str(value or ""))
+        return cells
+
+    def list_view(self, request: HttpRequest) -> HttpResponse:
+        """GET: the committee's rows. POST (office): create one."""
+        require(request.user, self.rule, "write" if request.method == "POST" else "read")
+        form = self.form_class(request.POST or None, viewer=request.user)
+
+        def write(data: dict[str, Any]) -> models.Model:
+            data["committee"] = acting_committee(viewer=request.user)
+            return object_create(actor=request.user, model=self.model, data=data)
+
+        if saved := _save(request, form, write):
+            messages.success(request, f"已新增“{saved}”。")
+            return redirect(f"org:{self.slug}-list")
+        page = paginate(request, visible_to(self.model.objects.all(), request.user))
+        rows = [(obj, self._cells(obj)) for obj in page]
+        return render(
+            request, "org/reference_list.html", self._context(request, page=page, rows=rows, form=form)
+        )
+
+    def edit_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Edit one row (office)."""
+        require(request.user, self.rule, "write")
+        obj = access_by_id(request.user, self.model, pk)
+        form = self.form_class(request.POST or None, instance=obj, viewer=request.user)
+        if saved := _save(
+            request, form, lambda data: object_update(actor=request.user, instance=obj, data=data)
+        ):
+            messages.success(request, f"已保存“{saved}”。")
+            return redirect(f"org:{self.slug}-list")
+        return render(request, "org/reference_form.html", self._context(request, form=form, obj=obj))
+
+    def delete_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Delete one row that nothing refers to (office); its history keeps it restorable."""
+        if request.method != "POST":
+            return redirect(f"org:{self.slug}-list")
+        require(request.user, self.rule, "write")
+        obj = access_by_id(request.user, self.model, pk)
+        try:
+            object_delete(actor=request.user, instance=obj)
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已删除“{obj}”。")
+        return redirect(f"org:{self.slug}-list")
+
+
+REFERENCE_PAGES = [
+    ReferencePages(
+        slug="terms", model=Term, fields=["number", "start", "end"], rule=permissions.REFERENCE, title="届次"
+    ),
+    ReferencePages(slug="sectors", model=Sector, fields=["name"], rule=permissions.REFERENCE, title="界别"),
+    ReferencePages(
+        slug="special-committees",
+        model=SpecialCommittee,
+        fields=["name"],
+        rule=permissions.REFERENCE,
+        title="专门委员会",
+    ),
+    ReferencePages(
+        slug="member-groups", model=MemberGroup, fields=["name"], rule=permissions.REFERENCE, title="委员小组"
+    ),
+    ReferencePages(slug="units", model=Unit, fields=["name"], rule=permissions.UNITS, title="承办单位"),
+    ReferencePages(
+        slug="stations",
+        model=Station,
+        fields=["name", "kind", "location"],
+        rule=permissions.REFERENCE,
+        title="一站两室",
+    ),
+]
+
+
+# ---- party organisations -----------------------------------------------------------------
+
+
+@rule_required(permissions.PARTY_ORGS)
+def party_list_page(request: HttpRequest) -> HttpResponse:
+    """The tree of 党组 / 机关党组 / 党支部 with their members, and the CPC members in none."""
+    return render(
+        request,
+        "org/party_list.html",
+        {
+            "tree": party_organization_tree(viewer=request.user),
+            "coverage": party_coverage(viewer=request.user),
+            "can_write": can(request.user, permissions.PARTY_ORGS, "write"),
+        },
+    )
+
+
+@rule_required(permissions.PARTY_ORGS, "write")
+def party_form_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create or edit a party organisation and choose its members."""
+    org = access_by_id(request.user, PartyOrganization, pk) if pk is not None else None
+    form = PartyOrganizationForm(request.POST or None, instance=org, viewer=request.user)
+
+    def write(data: dict[str, Any]) -> PartyOrganization:
+        if org is not None:
+            return object_update(actor=request.user, instance=org, data=data)
+        data["committee"] = acting_committee(viewer=request.user)
+        return object_create(actor=request.user, model=PartyOrganization, data=data)
+
+    if saved := _save(request, form, write):
+        messages.success(request, f"已保存“{saved}”。")
+        return redirect("org:party-list")
+    return render(request, "org/party_form.html", {"form": form, "org": org})
+
+
+@require_POST
+@rule_required(permissions.PARTY_ORGS, "write")
+def party_delete_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a party organisation that has no sub-organisations."""
+    org = access_by_id(request.user, PartyOrganization, pk)
+    try:
+        object_delete(actor=request.user, instance=org)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已删除“{org}”。")
+    return redirect("org:party-list")
+
+
+# ---- liaisons ----------------------------------------------------------------------------
+
+
+@rule_required(permissions.LIAISONS)
+def liaison_list_page(request: HttpRequest) -> HttpResponse:
+    """The pairs (filtered by kind), the office's add form, and the coverage of each kind."""
+    if request.method == "POST":
+        require(request.user, permissions.LIAISONS, "write")
+    form = LiaisonForm(request.POST or None, viewer=request.user, initial={"kind": request.GET.get("kind")})
+
+    def write(data: dict[str, Any]) -> Liaison:
+        data["committee"] = acting_committee(viewer=request.user)
+        return object_create(actor=request.user, model=Liaison, data=data)
+
+    if saved := _save(request, form, write):
+        messages.success(request, f"已添加联系：{saved}。")
+        return redirect(f"{reverse('org:liaison-list')}?kind={saved.kind}")
+    pairs = LiaisonFilter(request.GET, queryset=liaison_list(viewer=request.user))
+    return render(
+        request,
+        "org/liaison_list.html",
+        {
+            "form": form,
+            "kinds": Liaison.Kind.choices,
+            "kind": request.GET.get("kind", ""),
+            "page": paginate(request, pairs.qs),
+            "coverage": liaison_coverage_report(viewer=request.user),
+            "can_write": can(request.user, permissions.LIAISONS, "write"),
+        },
+    )
+
+
+@require_POST
+@rule_required(permissions.LIAISONS, "write")
+def liaison_delete_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove one liaison pair."""
+    liaison = access_by_id(request.user, Liaison, pk)
+    object_delete(actor=request.user, instance=liaison)
+    messages.success(request, f"已删除联系：{liaison}。")
+    return redirect(f"{reverse('org:liaison-list')}?kind={liaison.kind}")
