@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
@@ -17,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from luzhi.accounts import permissions
-from luzhi.accounts.models import User
+from luzhi.accounts.models import SecuritySettings, User
 from luzhi.accounts.serializers import (
     AuditEntrySerializer,
     MeSerializer,
@@ -25,7 +26,6 @@ from luzhi.accounts.serializers import (
     UserSerializer,
 )
 from luzhi.accounts.services import security_settings_update, user_create, user_update
-from luzhi.accounts.models import SecuritySettings
 from luzhi.core.api import ScopedModelViewSet
 from luzhi.core.audit import audit_auth_event
 from luzhi.core.models import AuditEntry
@@ -45,7 +45,7 @@ class UserViewSet(ScopedModelViewSet):
         return super().get_queryset().filter(is_superuser=False)
 
     def create_object(self, data: dict[str, Any]) -> User:
-        data["committee"] = self.committee_for_write(None)
+        data["committee"] = self.committee_for_write()
         return user_create(actor=self.request.user, data=data)
 
     def update_object(self, instance: User, data: dict[str, Any]) -> User:
@@ -68,8 +68,9 @@ class TokenView(APIView):
     authentication_classes: list = []
 
     @extend_schema(
-        request=inline_serializer("TokenRequest", {"username": serializers.CharField(),
-                                                    "password": serializers.CharField()}),
+        request=inline_serializer(
+            "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+        ),
         responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
     )
     def post(self, request: Request) -> Response:
@@ -80,7 +81,9 @@ class TokenView(APIView):
             raise exceptions.ValidationError({"detail": "请提供用户名和密码。"})
         user = authenticate(request=request._request, username=username[:150], password=password[:128])
         if getattr(request._request, "axes_locked_out", False):
-            raise exceptions.PermissionDenied("登录失败次数过多，账号已锁定，请30分钟后再试或联系安全管理员。")
+            raise exceptions.PermissionDenied(
+                "登录失败次数过多，账号已锁定，请30分钟后再试或联系安全管理员。"
+            )
         if user is None or not user.is_active:
             raise exceptions.ValidationError({"detail": "用户名或密码错误。"})
         token, _ = Token.objects.get_or_create(user=user)
@@ -125,7 +128,9 @@ class LockoutViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         usernames = visible_to(User.objects.all(), user).values("username")
         return AccessAttempt.objects.filter(username__in=usernames).order_by("-attempt_time")
 
-    @extend_schema(request=None, responses=inline_serializer("Unlocked", {"unlocked": serializers.IntegerField()}))
+    @extend_schema(
+        request=None, responses=inline_serializer("Unlocked", {"unlocked": serializers.IntegerField()})
+    )
     @action(detail=True, methods=["post"])
     def unlock(self, request: Request, pk: Any = None) -> Response:
         """Clear the failed logins of one account so that it can log in again."""
@@ -133,8 +138,17 @@ class LockoutViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response({"unlocked": reset(username=attempt.username)})
 
 
-@extend_schema(parameters=[OpenApiParameter("model", str), OpenApiParameter("object_id", str),
-                           OpenApiParameter("action", str), OpenApiParameter("user", str)])
+class AuditFilter(django_filters.FilterSet):
+    model = django_filters.CharFilter(max_length=100, label="对象类型")
+    object_id = django_filters.CharFilter(max_length=64, label="对象编号")
+    action = django_filters.ChoiceFilter(choices=AuditEntry.Action.choices, label="操作")
+    user = django_filters.CharFilter(field_name="username", max_length=150, label="用户")
+
+    class Meta:
+        model = AuditEntry
+        fields: list[str] = []
+
+
 class AuditViewSet(viewsets.ReadOnlyModelViewSet):
     """The audit log, for the auditor only."""
 
@@ -143,15 +157,10 @@ class AuditViewSet(viewsets.ReadOnlyModelViewSet):
     permission_rule = permissions.AUDIT
     xlsx_filename = "audit"
 
+    filterset_class = AuditFilter
+
     def get_queryset(self):  # type: ignore[override]
-        qs = visible_to(AuditEntry.objects.all(), self.request.user)
-        params = self.request.query_params
-        for key in ("model", "object_id", "action"):
-            if value := params.get(key):
-                qs = qs.filter(**{key: value[:100]})
-        if value := params.get("user"):
-            qs = qs.filter(username=value[:150])
-        return qs
+        return visible_to(AuditEntry.objects.all(), self.request.user)
 
     def xlsx_headers(self) -> list[tuple[str, str]]:
         return [(name, str(f.label or name)) for name, f in self.get_serializer().fields.items()]

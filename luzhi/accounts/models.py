@@ -20,13 +20,28 @@ class LuzhiUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: igno
 class User(AbstractUser):
     role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True)
     committee = models.ForeignKey(
-        "org.Committee", null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name="所属政协"
+        "org.Committee",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name="所属政协",
     )
     member = models.ForeignKey(
-        "org.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name="对应委员"
+        "org.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name="对应委员",
     )
     unit = models.ForeignKey(
-        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name="承办单位"
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name="承办单位",
     )
     special_committee = models.ForeignKey(
         "org.SpecialCommittee",
@@ -71,7 +86,12 @@ class User(AbstractUser):
             related = getattr(self, field)
             if related is not None and self.committee_id and related.committee_id != self.committee_id:
                 errors[field] = "只能关联本政协的记录。"
-        if self.role == Role.LEADER and self.member_id and not self.member.is_leader and "member" not in errors:
+        if (
+            self.role == Role.LEADER
+            and self.member_id
+            and not self.member.is_leader
+            and "member" not in errors
+        ):
             errors["member"] = "主席会议成员账号须关联主席、副主席或秘书长。"
         if errors:
             raise ValidationError(errors)

@@ -6,13 +6,24 @@ from luzhi.core.models import AuditEntry
 
 
 class UserSerializer(LuzhiSerializer):
-    password = serializers.CharField(write_only=True, required=False, label="密码", max_length=128,
-                                     style={"input_type": "password"})
+    password = serializers.CharField(
+        write_only=True, required=False, label="密码", max_length=128, style={"input_type": "password"}
+    )
 
     class Meta:
         model = User
-        fields = ["id", "username", "password", "role", "committee", "member", "unit", "special_committee",
-                  "is_active", "last_login"]
+        fields = [
+            "id",
+            "username",
+            "password",
+            "role",
+            "committee",
+            "member",
+            "unit",
+            "special_committee",
+            "is_active",
+            "last_login",
+        ]
         read_only_fields = ["last_login"]
         extra_kwargs = {"role": {"required": True, "allow_blank": False}}
 
@@ -22,7 +33,16 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "role", "committee", "member", "unit", "special_committee", "is_superuser"]
+        fields = [
+            "id",
+            "username",
+            "role",
+            "committee",
+            "member",
+            "unit",
+            "special_committee",
+            "is_superuser",
+        ]
 
     def get_role(self, user: User) -> str:
         return user.role or ("sysadmin" if user.is_superuser else "")
@@ -36,7 +56,20 @@ class SecuritySettingsSerializer(serializers.ModelSerializer):
 
 class AuditEntrySerializer(serializers.ModelSerializer):
     user = serializers.CharField(source="username", label="用户")
+    committee = serializers.IntegerField(source="committee_id", label="所属政协")
 
     class Meta:
         model = AuditEntry
-        fields = ["id", "at", "user", "action", "model", "object_id", "object_repr", "changes", "via", "ip"]
+        fields = [
+            "id",
+            "committee",
+            "at",
+            "user",
+            "action",
+            "model",
+            "object_id",
+            "object_repr",
+            "changes",
+            "via",
+            "ip",
+        ]

@@ -12,14 +12,14 @@ from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from luzhi.core.audit import history_restore
 from luzhi.core.errors import WorkflowError
-from luzhi.core.permissions import Rule, RolePermission
+from luzhi.core.permissions import RolePermission, Rule
 from luzhi.core.scoping import visible_to
 from luzhi.core.services import object_create, object_delete, object_update
 
@@ -44,8 +44,26 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response({"detail": "数据与已有记录冲突，未保存。"}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("未找到。")
+    if isinstance(exc, (exceptions.UnsupportedMediaType, exceptions.NotAcceptable)):
+        # A body or Accept header the endpoint cannot handle is bad input like any other.
+        exc = exceptions.ParseError(exc.detail)
     response = drf_exception_handler(exc, context)
     return response
+
+
+def as_id(value: Any) -> int | None:
+    """The value as a database id, or None when it cannot be one (text, negative, too large)."""
+    text = str(value)
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**63:
+        return None
+    return int(text)
+
+
+def request_dict(request: Request) -> dict[str, Any]:
+    """The request body as a mapping; a JSON list or scalar body is rejected as bad input."""
+    if not hasattr(request.data, "get"):
+        raise exceptions.ParseError("请求内容应为 JSON 对象。")
+    return request.data
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -136,31 +154,43 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         if self.is_xlsx:
             from django.conf import settings
 
-            qs = self.filter_queryset(self.get_queryset())[: settings.LUZHI_EXPORT_MAX_ROWS]
-            return Response(self.get_serializer(qs, many=True).data)
+            qs = self.filter_queryset(self.get_queryset()).select_related(*self.xlsx_related())
+            return Response(self.get_serializer(qs[: settings.LUZHI_EXPORT_MAX_ROWS], many=True).data)
         return super().list(request, *args, **kwargs)
+
+    def xlsx_related(self) -> list[str]:
+        """The foreign keys an export shows by name, fetched in the same query."""
+        shown = self.get_serializer().fields
+        return [f.name for f in self.model._meta.concrete_fields if f.is_relation and f.name in shown]
 
     def xlsx_headers(self) -> list[tuple[str, str]]:
         serializer = self.get_serializer()
         return [(name, str(f.label or name)) for name, f in serializer.fields.items() if not f.write_only]
 
-    def committee_for_write(self, serializer: serializers.Serializer) -> Any:
-        """The committee a new row belongs to: the caller's (a superuser may name one)."""
-        user = self.request.user
-        requested = self.request.data.get("committee") if hasattr(self.request.data, "get") else None
-        if user.is_superuser:
-            from luzhi.org.models import Committee
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # A method the resource never allows is 405 for every caller, before any role check.
+        if request.method.lower() not in self.http_method_names:
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
-            if requested in (None, ""):
-                roots = Committee.objects.filter(level=Committee.Level.COUNTY)[:2]
-                if len(roots) == 1:
-                    return roots[0]
-                raise exceptions.ValidationError({"committee": ["请指定所属政协。"]})
-            try:
-                return Committee.objects.get(pk=requested)
-            except (Committee.DoesNotExist, ValueError, TypeError):
-                raise exceptions.ValidationError({"committee": ["所属政协不存在。"]}) from None
-        return user.committee
+    def committee_for_write(self) -> Any:
+        """The committee a new row belongs to: the caller's (a superuser names one by `committee`)."""
+        user = self.request.user
+        if not user.is_superuser:
+            return user.committee
+        from luzhi.org.models import Committee
+
+        source = self.request.query_params if self.request.method in SAFE_METHODS else self.request.data
+        requested = source.get("committee") if hasattr(source, "get") else None
+        if requested in (None, ""):
+            only = Committee.objects.filter(level=Committee.Level.COUNTY)[:2]
+            if len(only) == 1:
+                return only[0]
+            raise exceptions.ValidationError({"committee": ["请指定所属政协。"]})
+        try:
+            return Committee.objects.get(pk=as_id(requested))
+        except Committee.DoesNotExist:
+            raise exceptions.ValidationError({"committee": ["所属政协不存在。"]}) from None
 
     def create_object(self, data: dict[str, Any]) -> models.Model:
         return object_create(actor=self.request.user, model=self.model, data=data)
@@ -171,7 +201,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer: serializers.Serializer) -> None:
         data = dict(serializer.validated_data)
         if any(f.name == "committee" for f in self.model._meta.fields):
-            data["committee"] = self.committee_for_write(serializer)
+            data["committee"] = self.committee_for_write()
         serializer.instance = self.create_object(data)
 
     def perform_update(self, serializer: serializers.Serializer) -> None:
@@ -197,8 +227,10 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     def restore(self, request: Request, pk: Any = None) -> Response:
         """Restore this object to one of its earlier versions."""
         obj = self.get_object()
-        history_id = request.data.get("history_id")
-        if not obj.history.filter(history_id=history_id if str(history_id).isdigit() else -1).exists():
+        history_id = as_id(request_dict(request).get("history_id"))
+        if history_id is None or not obj.history.filter(history_id=history_id).exists():
             raise exceptions.ValidationError({"history_id": ["没有这个历史版本。"]})
-        restored = history_restore(actor=request.user, model=self.model, object_id=obj.pk, history_id=history_id)
+        restored = history_restore(
+            actor=request.user, model=self.model, object_id=obj.pk, history_id=history_id
+        )
         return Response(self.get_serializer(restored).data)

@@ -142,9 +142,14 @@ def delete_as(instance: models.Model, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def history_restore(*, actor: Any, model: type[models.Model], object_id: Any, history_id: int) -> models.Model:
+def history_restore(
+    *, actor: Any, model: type[models.Model], object_id: Any, history_id: int
+) -> models.Model:
     """Restore an object (even a deleted one) to the state of one of its historical versions."""
     record = model.history.get(id=object_id, history_id=history_id)
     instance = record.instance
+    instance._state.adding = not model._default_manager.filter(pk=instance.pk).exists()
+    # The old version must still fit today's rules (its sector may be gone, its name taken).
+    instance.full_clean(exclude=["password"] if hasattr(instance, "password") else None)
     save_as(instance, actor=actor, reason="restore")
     return instance

@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -59,21 +59,29 @@ class XLSXRenderer(BaseRenderer):
     charset = None
     render_style = "binary"
 
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
         renderer_context = renderer_context or {}
         view = renderer_context.get("view")
         response = renderer_context.get("response")
+        if response is not None and response.status_code >= 400:
+            # Errors stay readable: a client asking for a file gets API.md's JSON error instead.
+            response["Content-Type"] = "application/json"
+            return JSONRenderer().render(data, "application/json", renderer_context)
         if isinstance(data, dict) and "results" in data:
             data = data["results"]
         if isinstance(data, dict):
             data = [data]
         data = data or []
-        if response is not None and response.status_code >= 400 or not hasattr(view, "xlsx_headers"):
+        if not hasattr(view, "xlsx_headers"):
             keys = list(data[0].keys()) if data else []
             headers = [(k, k) for k in keys]
         else:
             headers = view.xlsx_headers()
-        if response is not None and response.status_code < 400 and view is not None:
+        if response is not None and view is not None:
             name = getattr(view, "xlsx_filename", "export")
-            response["Content-Disposition"] = f"attachment; filename=\"{name}.xlsx\""
-        return workbook_bytes([label for _, label in headers], ([row.get(k) for k, _ in headers] for row in data))
+            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return workbook_bytes(
+            [label for _, label in headers], ([row.get(k) for k, _ in headers] for row in data)
+        )

@@ -9,12 +9,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from luzhi.core.api import ScopedModelViewSet
 from luzhi.core.xlsx import XLSX_MIME
-from luzhi.org import permissions, serializers as s
+from luzhi.org import permissions
+from luzhi.org import serializers as s
 from luzhi.org.filters import LiaisonFilter, MemberFilter
 from luzhi.org.imports import ImportRejected, members_import, template_bytes
 from luzhi.org.models import (
@@ -39,6 +41,14 @@ class CommitteeViewSet(ScopedModelViewSet):
     xlsx_filename = "committees"
     select_related = ("parent",)
 
+    def check_object_permissions(self, request: Request, obj: Committee) -> None:
+        super().check_object_permissions(request, obj)
+        # Upper committees are visible (the tree is shown whole) but changed only from above.
+        user = request.user
+        writes = request.method not in SAFE_METHODS and not user.is_superuser
+        if writes and obj.pk != user.committee_id and f"/{user.committee_id}/" not in obj.path:
+            self.permission_denied(request, "只能修改本政协及其下级政协。")
+
     def _check_parent(self, data: dict[str, Any]) -> None:
         user = self.request.user
         parent = data.get("parent")
@@ -52,9 +62,10 @@ class CommitteeViewSet(ScopedModelViewSet):
         return super().create_object(data)
 
     def update_object(self, instance: Committee, data: dict[str, Any]) -> Committee:
-        if not self.request.user.is_superuser and instance.pk == self.request.user.committee_id:
-            data.pop("parent", None)
-        elif "parent" in data:
+        own = not self.request.user.is_superuser and instance.pk == self.request.user.committee_id
+        if own and "parent" in data and data["parent"] != instance.parent:
+            raise exceptions.ValidationError({"parent": ["本政协的上级由上级政协设置。"]})
+        if not own and "parent" in data:
             self._check_parent(data)
         return super().update_object(instance, data)
 
@@ -109,23 +120,31 @@ class MemberViewSet(ScopedModelViewSet):
     filterset_class = MemberFilter
     xlsx_filename = "members"
     http_method_names = ["get", "post", "put", "patch", "head", "options"]  # members leave by status
-    action_rules = {"import_members": (permissions.MEMBERS, "write"), "import_template": (permissions.MEMBERS, "write")}
+    action_rules = {
+        "import_members": (permissions.MEMBERS, "write"),
+        "import_template": (permissions.MEMBERS, "write"),
+    }
 
     def get_queryset(self):  # type: ignore[override]
         return member_list(viewer=self.request.user)
 
     @extend_schema(
         request={"multipart/form-data": inline_serializer("MemberImport", {"file": serializers.FileField()})},
-        responses={201: inline_serializer("MemberImportResult", {"created": serializers.IntegerField()}),
-                   400: inline_serializer("MemberImportErrors", {"errors": s.ImportErrorSerializer(many=True)})},
+        responses={
+            201: inline_serializer("MemberImportResult", {"created": serializers.IntegerField()}),
+            400: inline_serializer("MemberImportErrors", {"errors": s.ImportErrorSerializer(many=True)}),
+        },
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
     def import_members(self, request: Request) -> Response:
         """Create members from an XLSX roster in the template's layout; nothing is saved if any row is bad."""
         upload = request.FILES.get("file")
         if upload is None:
-            return Response({"errors": [{"row": 0, "column": "文件", "message": "请选择要导入的 XLSX 文件。"}]}, status=400)
-        committee = self.committee_for_write(None)
+            return Response(
+                {"errors": [{"row": 0, "column": "文件", "message": "请选择要导入的 XLSX 文件。"}]},
+                status=400,
+            )
+        committee = self.committee_for_write()
         try:
             created = members_import(actor=request.user, committee=committee, file=upload)
         except ImportRejected as rejected:
@@ -136,7 +155,7 @@ class MemberViewSet(ScopedModelViewSet):
     @action(detail=False, methods=["get"], url_path="import-template")
     def import_template(self, request: Request) -> HttpResponse:
         """Download the XLSX template for the roster import."""
-        committee = self.committee_for_write(None)
+        committee = self.committee_for_write()
         response = HttpResponse(template_bytes(committee), content_type=XLSX_MIME)
         response["Content-Disposition"] = 'attachment; filename="member-import-template.xlsx"'
         return response

@@ -74,7 +74,11 @@ def _choice(value: str, choices: Any) -> str | None:
     return None
 
 
-_DATE_PATTERNS = [r"^(\d{4})-(\d{1,2})-(\d{1,2})$", r"^(\d{4})/(\d{1,2})/(\d{1,2})$", r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"]
+_DATE_PATTERNS = [
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})$",
+    r"^(\d{4})/(\d{1,2})/(\d{1,2})$",
+    r"^(\d{4})年(\d{1,2})月(\d{1,2})日$",
+]
 
 
 def parse_date(value: Any) -> date:
@@ -102,7 +106,22 @@ def template_bytes(committee: Committee) -> bytes:
     ws.title = "委员名册"
     ws.append([f"{h}*" if required else h for h, _, required in COLUMNS])
     sector = Sector.objects.filter(committee=committee).first()
-    ws.append(["张三", "男", "汉族", "1975-03-01", "民盟", "委员", sector.name if sector else "", "", "", "", "县第一中学教师", "13800001234"])
+    ws.append(
+        [
+            "张三",
+            "男",
+            "汉族",
+            "1975-03-01",
+            "民盟",
+            "委员",
+            sector.name if sector else "",
+            "",
+            "",
+            "",
+            "县第一中学教师",
+            "13800001234",
+        ]
+    )
     for col in range(1, len(COLUMNS) + 1):
         ws.column_dimensions[chr(64 + col)].width = 16
     lists = {
@@ -129,6 +148,9 @@ def template_bytes(committee: Committee) -> bytes:
     return out.getvalue()
 
 
+_NOT_XLSX = "文件不是有效的 XLSX 表格，请使用下载的模板填写后上传。"
+
+
 def _read_rows(file: IO[bytes]) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     size = getattr(file, "size", None)
     if size is not None and size > settings.LUZHI_IMPORT_MAX_BYTES:
@@ -137,20 +159,27 @@ def _read_rows(file: IO[bytes]) -> tuple[list[str], list[tuple[int, list[Any]]]]
     try:
         wb = load_workbook(file, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ImportRejected([RowError(0, "文件", "文件不是有效的 XLSX 表格，请使用下载的模板填写后上传。")]) from None
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None)
-    headers = [str(h).strip().rstrip("*") if h is not None else "" for h in (header or [])]
-    body = []
-    for index, values in enumerate(rows, start=2):
-        values = list(values)
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        body.append((index, values))
-        if len(body) > MAX_ROWS:
-            raise ImportRejected([RowError(index, "文件", f"一次最多导入 {MAX_ROWS} 行。")])
-    wb.close()
+        raise ImportRejected([RowError(0, "文件", _NOT_XLSX)]) from None
+    try:
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None or all(h is None for h in header):
+            raise ImportRejected([RowError(1, "文件", "表格是空的，请在模板的第一个工作表中填写。")])
+        headers = [str(h).strip().rstrip("*") if h is not None else "" for h in header]
+        body = []
+        for index, values in enumerate(rows, start=2):
+            values = list(values)
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            body.append((index, values))
+            if len(body) > MAX_ROWS:
+                raise ImportRejected([RowError(index, "文件", f"一次最多导入 {MAX_ROWS} 行。")])
+    except ImportRejected:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged sheet inside a valid zip is a bad file, not a crash
+        raise ImportRejected([RowError(0, "文件", _NOT_XLSX)]) from None
+    finally:
+        wb.close()
     return headers, body
 
 

@@ -9,7 +9,8 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Substr
 from simple_history.models import HistoricalRecords
 
 from luzhi.core.roles import Role
@@ -33,10 +34,18 @@ class Committee(models.Model):  # 政协委员会: national → province → cit
     name = models.CharField("名称", max_length=100)
     level = models.CharField("层级", max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="上级政协"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name="上级政协",
     )
     region_code = models.CharField(
-        "行政区划代码", max_length=12, blank=True, validators=[RegexValidator(r"^\d{6,12}$", "行政区划代码应为6至12位数字。")]
+        "行政区划代码",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d{6,12}$", "行政区划代码应为6至12位数字。")],
     )
     # Materialised path "/1/5/12/" so that a whole subtree is one indexed prefix filter.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
@@ -47,18 +56,16 @@ class Committee(models.Model):  # 政协委员会: national → province → cit
     class Meta:
         ordering = ["path", "id"]
         verbose_name = verbose_name_plural = "政协"
-        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="committee_unique_name_under_parent", violation_error_message="同一上级下已有同名政协。")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="committee_unique_name_under_parent",
+                violation_error_message="同一上级下已有同名政协。",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
-
-    def clean(self) -> None:
-        if self.parent_id:
-            parent = self.parent
-            if self._ORDER.index(self.level) <= self._ORDER.index(parent.level):
-                raise ValidationError({"level": "下级政协的层级必须低于上级政协。"})
-            if self.pk and f"/{self.pk}/" in parent.path:
-                raise ValidationError({"parent": "不能把政协挂在自己的下级之下。"})
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
@@ -67,9 +74,24 @@ class Committee(models.Model):  # 政协委员会: national → province → cit
             old = self.path
             Committee.objects.filter(pk=self.pk).update(path=path)
             if old:
-                for child in Committee.objects.filter(path__startswith=old).exclude(pk=self.pk):
-                    Committee.objects.filter(pk=child.pk).update(path=path + child.path[len(old):])
+                # The whole subtree moves in one statement: its paths keep their tail after `old`.
+                Committee.objects.filter(path__startswith=old).exclude(pk=self.pk).update(
+                    path=Concat(Value(path), Substr("path", len(old) + 1))
+                )
             self.path = path
+
+    def clean(self) -> None:
+        if self.level not in self._ORDER:
+            return  # clean_fields reports the bad choice
+        rank = self._ORDER.index(self.level)
+        if self.parent_id:
+            parent = self.parent
+            if self.pk and f"/{self.pk}/" in parent.path:
+                raise ValidationError({"parent": "不能把政协挂在自己或自己的下级之下。"})
+            if rank <= self._ORDER.index(parent.level):
+                raise ValidationError({"level": "下级政协的层级必须低于上级政协。"})
+        if self.pk and Committee.objects.filter(parent=self.pk, level__in=self._ORDER[: rank + 1]).exists():
+            raise ValidationError({"level": "政协的层级必须高于其下级政协。"})
 
     def ancestor_ids(self) -> list[int]:
         return [int(p) for p in self.path.strip("/").split("/") if p]
@@ -92,7 +114,13 @@ class Term(CommitteeOwned):  # 届次
     class Meta:
         ordering = ["-number"]
         verbose_name = verbose_name_plural = "届次"
-        constraints = [models.UniqueConstraint(fields=["committee", "number"], name="term_unique_number", violation_error_message="该届次已存在。")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "number"],
+                name="term_unique_number",
+                violation_error_message="该届次已存在。",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"第{_chinese_number(self.number)}届"
@@ -118,7 +146,13 @@ class Sector(NamedCommitteeThing):  # 界别
 
     class Meta(NamedCommitteeThing.Meta):
         verbose_name = verbose_name_plural = "界别"
-        constraints = [models.UniqueConstraint(fields=["committee", "name"], name="sector_unique_name", violation_error_message="同名界别已存在。")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "name"],
+                name="sector_unique_name",
+                violation_error_message="同名界别已存在。",
+            )
+        ]
 
 
 class SpecialCommittee(NamedCommitteeThing):  # 专门委员会
@@ -126,7 +160,13 @@ class SpecialCommittee(NamedCommitteeThing):  # 专门委员会
 
     class Meta(NamedCommitteeThing.Meta):
         verbose_name = verbose_name_plural = "专门委员会"
-        constraints = [models.UniqueConstraint(fields=["committee", "name"], name="special_committee_unique_name", violation_error_message="同名专委会已存在。")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "name"],
+                name="special_committee_unique_name",
+                violation_error_message="同名专委会已存在。",
+            )
+        ]
 
 
 class MemberGroup(NamedCommitteeThing):  # 委员小组
@@ -134,7 +174,13 @@ class MemberGroup(NamedCommitteeThing):  # 委员小组
 
     class Meta(NamedCommitteeThing.Meta):
         verbose_name = verbose_name_plural = "委员小组"
-        constraints = [models.UniqueConstraint(fields=["committee", "name"], name="member_group_unique_name", violation_error_message="同名委员小组已存在。")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "name"],
+                name="member_group_unique_name",
+                violation_error_message="同名委员小组已存在。",
+            )
+        ]
 
 
 class Unit(NamedCommitteeThing):  # 承办单位
@@ -142,7 +188,13 @@ class Unit(NamedCommitteeThing):  # 承办单位
 
     class Meta(NamedCommitteeThing.Meta):
         verbose_name = verbose_name_plural = "承办单位"
-        constraints = [models.UniqueConstraint(fields=["committee", "name"], name="unit_unique_name", violation_error_message="同名承办单位已存在。")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "name"],
+                name="unit_unique_name",
+                violation_error_message="同名承办单位已存在。",
+            )
+        ]
 
     @classmethod
     def scope_role(cls, qs: models.QuerySet, user: User) -> models.QuerySet:
@@ -163,7 +215,13 @@ class Station(NamedCommitteeThing):  # 一站两室
 
     class Meta(NamedCommitteeThing.Meta):
         verbose_name = verbose_name_plural = "一站两室"
-        constraints = [models.UniqueConstraint(fields=["committee", "name"], name="station_unique_name", violation_error_message="同名站室已存在。")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "name"],
+                name="station_unique_name",
+                violation_error_message="同名站室已存在。",
+            )
+        ]
 
 
 class Member(CommitteeOwned):  # 政协委员
@@ -197,11 +255,16 @@ class Member(CommitteeOwned):  # 政协委员
     special_committee = models.ForeignKey(
         SpecialCommittee, null=True, blank=True, on_delete=models.PROTECT, verbose_name="专委会"
     )
-    group = models.ForeignKey(MemberGroup, null=True, blank=True, on_delete=models.PROTECT, verbose_name="委员小组")
+    group = models.ForeignKey(
+        MemberGroup, null=True, blank=True, on_delete=models.PROTECT, verbose_name="委员小组"
+    )
     term = models.ForeignKey(Term, null=True, blank=True, on_delete=models.PROTECT, verbose_name="届次")
     workplace = models.CharField("工作单位及职务", max_length=200, blank=True)
     phone = models.CharField(
-        "手机号码", max_length=20, blank=True, validators=[RegexValidator(r"^1\d{10}$", "手机号码应为以1开头的11位数字。")]
+        "手机号码",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^1\d{10}$", "手机号码应为以1开头的11位数字。")],
     )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ACTIVE)
     history = HistoricalRecords()
@@ -250,22 +313,30 @@ class Liaison(CommitteeOwned):  # 联系制度: 党员委员联系党外委员, 
         STANDING_TO_MEMBER = "standing_to_member", "常委联系委员"
 
     kind = models.CharField("类型", max_length=30, choices=Kind.choices)
-    from_member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="liaisons_out", verbose_name="联系人")
-    to_member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="liaisons_in", verbose_name="联系对象")
+    from_member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="liaisons_out", verbose_name="联系人"
+    )
+    to_member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="liaisons_in", verbose_name="联系对象"
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]
         verbose_name = verbose_name_plural = "联系结对"
         constraints = [
-            models.UniqueConstraint(fields=["kind", "from_member", "to_member"], name="liaison_unique_pair", violation_error_message="这对联系关系已存在。"),
+            models.UniqueConstraint(
+                fields=["kind", "from_member", "to_member"],
+                name="liaison_unique_pair",
+                violation_error_message="这对联系关系已存在。",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.from_member} → {self.to_member}（{self.get_kind_display()}）"
 
     def clean(self) -> None:
-        if not (self.from_member_id and self.to_member_id and self.kind):
+        if not (self.from_member_id and self.to_member_id and self.kind in self.Kind.values):
             return
         a, b = self.from_member, self.to_member
         if a.pk == b.pk:
@@ -313,31 +384,52 @@ class PartyOrganization(CommitteeOwned):  # 党组 / 机关党组 / 党支部
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     name = models.CharField("名称", max_length=100)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="上级组织"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name="上级组织",
     )
-    members = models.ManyToManyField(Member, blank=True, related_name="party_organizations", verbose_name="党员委员")
+    members = models.ManyToManyField(
+        Member, blank=True, related_name="party_organizations", verbose_name="党员委员"
+    )
     history = HistoricalRecords(m2m_fields=[members])
 
     class Meta:
         ordering = ["id"]
         verbose_name = verbose_name_plural = "党组织"
-        constraints = [models.UniqueConstraint(fields=["committee", "name"], name="party_org_unique_name", violation_error_message="同名党组织已存在。")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "name"],
+                name="party_org_unique_name",
+                violation_error_message="同名党组织已存在。",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def clean(self) -> None:
-        if self.parent_id and self.committee_id and self.parent.committee_id != self.committee_id:
+        if not self.parent_id:
+            return
+        if self.committee_id and self.parent.committee_id != self.committee_id:
             raise ValidationError({"parent": "上级组织必须属于本政协。"})
-        if self.parent_id and self.pk and self.parent_id == self.pk:
-            raise ValidationError({"parent": "上级组织不能是自己。"})
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "上级组织不能是自己或自己的下级组织。"})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
 
 
 _DIGITS = "零一二三四五六七八九"
 
 
 def _chinese_number(n: int) -> str:
-    """10 → 十, 13 → 十三, 21 → 二十一 (届次 are below 100)."""
+    """10 → 十, 13 → 十三, 21 → 二十一 (届次 are below 100; larger numbers stay in digits)."""
+    if n >= 100:
+        return str(n)
     if n < 10:
         return _DIGITS[n]
     tens, ones = divmod(n, 10)

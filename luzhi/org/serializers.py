@@ -20,9 +20,12 @@ from luzhi.org.models import (
 
 
 class CommitteeSerializer(LuzhiSerializer):
+    # A committee belongs to itself, so that every object carries `committee` (API.md).
+    committee = serializers.IntegerField(source="pk", read_only=True, label="所属政协")
+
     class Meta:
         model = Committee
-        fields = ["id", "name", "level", "parent", "region_code"]
+        fields = ["id", "committee", "name", "level", "parent", "region_code"]
 
 
 class TermSerializer(LuzhiSerializer):
@@ -33,8 +36,11 @@ class TermSerializer(LuzhiSerializer):
 
 
 def _named(model_class: type) -> type[LuzhiSerializer]:
-    meta = type("Meta", (), {"model": model_class, "fields": ["id", "committee", "name"],
-                             "read_only_fields": ["committee"]})
+    meta = type(
+        "Meta",
+        (),
+        {"model": model_class, "fields": ["id", "committee", "name"], "read_only_fields": ["committee"]},
+    )
     return type(f"{model_class.__name__}Serializer", (LuzhiSerializer,), {"Meta": meta})
 
 
@@ -61,8 +67,22 @@ class MemberSerializer(LuzhiSerializer):
     class Meta:
         model = Member
         fields = [
-            "id", "committee", "name", "gender", "ethnicity", "birth_date", "party", "position", "is_leader",
-            "sector", "special_committee", "group", "term", "workplace", "phone", "status",
+            "id",
+            "committee",
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "party",
+            "position",
+            "is_leader",
+            "sector",
+            "special_committee",
+            "group",
+            "term",
+            "workplace",
+            "phone",
+            "status",
         ]
         read_only_fields = ["committee"]
 

@@ -1,0 +1,99 @@
+"""Fixtures of the API tests: a populated committee A, a sibling committee B, XLSX helpers."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from luzhi.accounts.models import User
+from luzhi.org.models import (
+    Committee,
+    Liaison,
+    Member,
+    MemberGroup,
+    PartyOrganization,
+    Sector,
+    SpecialCommittee,
+    Station,
+    Term,
+    Unit,
+)
+from tests import factories as f
+
+
+@dataclass
+class Org:
+    """The organisation of one committee, one row of each kind."""
+
+    committee: Committee
+    term: Term
+    sector: Sector
+    special_committee: SpecialCommittee
+    group: MemberGroup
+    unit: Unit
+    station: Station
+    member: Member
+    cpc_member: Member
+    liaison: Liaison
+    party_org: PartyOrganization
+
+
+def build_org(committee: Committee) -> Org:
+    sector = f.SectorFactory(committee=committee)
+    cpc = f.MemberFactory(committee=committee, party="cpc", position=Member.Position.STANDING, sector=sector)
+    member = f.MemberFactory(committee=committee, party="cdl", sector=sector, phone="13812341234")
+    return Org(
+        committee=committee,
+        term=f.TermFactory(committee=committee),
+        sector=sector,
+        special_committee=f.SpecialCommitteeFactory(committee=committee),
+        group=f.MemberGroupFactory(committee=committee),
+        unit=f.UnitFactory(committee=committee),
+        station=f.StationFactory(committee=committee),
+        member=member,
+        cpc_member=cpc,
+        liaison=f.LiaisonFactory(committee=committee, from_member=cpc, to_member=member),
+        party_org=f.PartyOrganizationFactory(committee=committee),
+    )
+
+
+@pytest.fixture
+def org_a(committee: Committee) -> Org:
+    return build_org(committee)
+
+
+@pytest.fixture
+def org_b(other_committee: Committee) -> Org:
+    return build_org(other_committee)
+
+
+@pytest.fixture
+def fresh() -> Any:
+    """fresh(user) — the user re-read from the database, with no cached relations."""
+
+    def get(user: User) -> User:
+        return User.objects.get(pk=user.pk)
+
+    return get
+
+
+def xlsx_file(rows: list[list[Any]], name: str = "roster.xlsx") -> io.BytesIO:
+    """An in-memory XLSX with the given rows on its first sheet, ready to upload."""
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    out.seek(0)
+    out.name = name
+    return out
+
+
+def read_xlsx(content: bytes) -> list[list[Any]]:
+    """The first sheet of an XLSX as rows of values."""
+    ws = load_workbook(io.BytesIO(content)).worksheets[0]
+    return [[c.value for c in row] for row in ws.iter_rows()]
