@@ -18,7 +18,7 @@ from luzhi.accounts.models import SecuritySettings, User
 from luzhi.accounts.selectors import audit_list, audit_models, lockout_list, user_list
 from luzhi.accounts.services import account_unlock, security_settings_update, user_create, user_update
 from luzhi.core.models import AuditEntry
-from luzhi.core.pages import add_service_errors, paginate, require, rule_required
+from luzhi.core.pages import add_service_errors, paginate, posted, require, rule_required
 from luzhi.core.scoping import access_by_id
 from luzhi.org.selectors import acting_committee
 
@@ -56,7 +56,7 @@ def user_form_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     account = (
         access_by_id(request.user, User, pk, qs=user_list(viewer=request.user)) if pk is not None else None
     )
-    form = UserForm(request.POST or None, instance=account, actor=request.user)
+    form = UserForm(posted(request), instance=account, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         if not data.get("password"):
@@ -84,7 +84,7 @@ def security_page(request: HttpRequest) -> HttpResponse:
     """The idle timeout setting and the accounts locked after failed logins."""
     current = SecuritySettings.current()
     form = SecuritySettingsForm(
-        request.POST or None, initial={"session_idle_minutes": current.session_idle_minutes}
+        posted(request), initial={"session_idle_minutes": current.session_idle_minutes}
     )
     if request.method == "POST":
         require(request.user, permissions.SECURITY, "write")

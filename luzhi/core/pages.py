@@ -102,3 +102,8 @@ class ServiceModelForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         pass
+
+
+def posted(request: HttpRequest) -> Any:
+    """The POST data to bind a form to, or None on GET (an empty POST still binds, so it shows errors)."""
+    return request.POST if request.method == "POST" else None

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from luzhi.core.audit import history_restore
 from luzhi.core.errors import WorkflowError
-from luzhi.core.pages import add_service_errors, paginate, require, rule_required
+from luzhi.core.pages import add_service_errors, paginate, posted, require, rule_required
 from luzhi.core.permissions import Rule, can
 from luzhi.core.scoping import access_by_id, visible_to
 from luzhi.core.services import object_create, object_delete, object_update
@@ -132,7 +132,7 @@ def member_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
 def member_form_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create a member or edit one; the model's rules apply and nothing is saved while any fails."""
     member = access_by_id(request.user, Member, pk) if pk is not None else None
-    form = MemberForm(request.POST or None, instance=member, viewer=request.user)
+    form = MemberForm(posted(request), instance=member, viewer=request.user)
 
     def write(data: dict[str, Any]) -> Member:
         if member is not None:
@@ -170,7 +170,7 @@ def member_restore_page(request: HttpRequest, pk: int) -> HttpResponse:
 @rule_required(permissions.MEMBERS, "write")
 def member_import_page(request: HttpRequest) -> HttpResponse:
     """Upload a roster in the template's layout: every row checked, nothing saved while any is bad."""
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
     result: dict[str, Any] | None = None
     if request.method == "POST":
         if form.is_valid():
@@ -237,7 +237,7 @@ class ReferencePages:
     def list_view(self, request: HttpRequest) -> HttpResponse:
         """GET: the committee's rows. POST (office): create one."""
         require(request.user, self.rule, "write" if request.method == "POST" else "read")
-        form = self.form_class(request.POST or None, viewer=request.user)
+        form = self.form_class(posted(request), viewer=request.user)
 
         def write(data: dict[str, Any]) -> models.Model:
             data["committee"] = acting_committee(viewer=request.user)
@@ -256,7 +256,7 @@ class ReferencePages:
         """Edit one row (office)."""
         require(request.user, self.rule, "write")
         obj = access_by_id(request.user, self.model, pk)
-        form = self.form_class(request.POST or None, instance=obj, viewer=request.user)
+        form = self.form_class(posted(request), instance=obj, viewer=request.user)
         if saved := _save(
             request, form, lambda data: object_update(actor=request.user, instance=obj, data=data)
         ):
@@ -326,7 +326,7 @@ def party_list_page(request: HttpRequest) -> HttpResponse:
 def party_form_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create or edit a party organisation and choose its members."""
     org = access_by_id(request.user, PartyOrganization, pk) if pk is not None else None
-    form = PartyOrganizationForm(request.POST or None, instance=org, viewer=request.user)
+    form = PartyOrganizationForm(posted(request), instance=org, viewer=request.user)
 
     def write(data: dict[str, Any]) -> PartyOrganization:
         if org is not None:
@@ -362,7 +362,7 @@ def liaison_list_page(request: HttpRequest) -> HttpResponse:
     """The pairs (filtered by kind), the office's add form, and the coverage of each kind."""
     if request.method == "POST":
         require(request.user, permissions.LIAISONS, "write")
-    form = LiaisonForm(request.POST or None, viewer=request.user, initial={"kind": request.GET.get("kind")})
+    form = LiaisonForm(posted(request), viewer=request.user, initial={"kind": request.GET.get("kind")})
 
     def write(data: dict[str, Any]) -> Liaison:
         data["committee"] = acting_committee(viewer=request.user)
