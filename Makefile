@@ -27,8 +27,8 @@ var/static:
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo_data --if-empty
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py demo_data --if-empty
 	@echo "Luzhi 履职: http://$(HOST):$(PORT)/"
 	$(BIN)/gunicorn luzhi.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 
