@@ -181,6 +181,6 @@ def _audit_row(entry: AuditEntry) -> dict[str, Any]:
                 "new": pair[1] if len(pair) > 1 else None,
             }
             for name, pair in changes.items()
-            if isinstance(pair, (list, tuple)) and name != "id"
+            if isinstance(pair, (list, tuple)) and name != "id" and any(v not in (None, "") for v in pair)
         ],
     }

@@ -71,8 +71,15 @@ def _field_label(form: forms.BaseForm, field: str) -> str:
 
 
 def style_widgets(form: forms.BaseForm) -> None:
-    """Give each widget Bootstrap's class, so templates render fields with `{{ field }}` alone."""
+    """Give each widget Bootstrap's class and Chinese empty choices, so templates need only `{{ field }}`."""
     for field in form.fields.values():
+        empty = "请选择" if field.required else "（无）"
+        if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+            field.empty_label = empty
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0][0] == "" and choices[0][1].startswith("---"):
+                field.choices = [("", empty), *choices[1:]]
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):
             css = "form-check-input"
@@ -80,7 +87,9 @@ def style_widgets(form: forms.BaseForm) -> None:
             css = "form-select"
         else:
             css = "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        classes = widget.attrs.get("class", "").split()
+        if css not in classes:
+            widget.attrs["class"] = " ".join([*classes, css])
 
 
 class StyledForm(forms.Form):

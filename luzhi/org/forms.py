@@ -33,6 +33,7 @@ class ScopedModelForm(ServiceModelForm):
     def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _scope_choices(self, viewer)
+        style_widgets(self)
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = forms.DateInput(
