@@ -1,0 +1,78 @@
+"""`make bench`: time Luzhi's main reads on a throwaway database and print the figures.
+
+Uses DATABASE_URL when set (PostgreSQL for real figures), else a temporary SQLite file.
+Results are written to bench/results/<name>.json. Later issues add their own benchmarks
+to BENCHMARKS.
+"""
+
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _setup_django() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    if "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luzhi.settings")
+    os.environ.setdefault("LUZHI_TEST_DB_NAME", "luzhi_bench")
+    import django
+
+    django.setup()
+
+
+def timed(client, path: str, n: int) -> dict[str, float]:
+    """Request the path n times after a warm-up; return latency percentiles in ms."""
+    for _ in range(3):
+        assert client.get(path).status_code == 200, path
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        response = client.get(path)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, path
+    samples.sort()
+    return {
+        "n": n,
+        "p50_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2),
+        "max_ms": round(samples[-1], 2),
+    }
+
+
+def main() -> None:
+    _setup_django()
+    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
+
+    from bench import org
+
+    setup_test_environment()
+    old = setup_databases(verbosity=0, interactive=False)
+    try:
+        machine = f"{platform.node()} {platform.machine()} {os.cpu_count()} cores"
+        results = {"machine": machine, "benchmarks": {}}
+        from django.db import connection
+
+        results["database"] = connection.vendor
+        for name, rows in org.run(timed).items():
+            results["benchmarks"][name] = rows
+    finally:
+        teardown_databases(old, verbosity=0)
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"org-{results['database']}.json"
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    print(f"{'benchmark':45} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}")
+    for name, row in results["benchmarks"].items():
+        print(f"{name:45} {row['p50_ms']:9.2f} {row['p95_ms']:9.2f} {row['max_ms']:9.2f}")
+    print(f"written to {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")
+
+
+if __name__ == "__main__":
+    main()
