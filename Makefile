@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run serve test test-fast lint format bench demo clean
+.PHONY: setup setup-prod run serve test test-fast lint format bench demo clean
 
 setup: $(VENV)/.deps node_modules/.deps var/static
 
@@ -14,13 +14,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.deps: $(BIN)/python requirements.lock pyproject.toml
-	$(BIN)/pip install --quiet -r requirements.lock
+$(VENV)/.deps: $(BIN)/python requirements.lock requirements-dev.lock pyproject.toml
+	$(BIN)/pip install --quiet -r requirements-dev.lock
 	touch $@
 
 node_modules/.deps: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# Production: the runtime pins only (no test or lint tools).
+setup-prod: $(BIN)/python node_modules/.deps var/static
+	$(BIN)/pip install --quiet -r requirements.lock
 
 var/static:
 	mkdir -p var/static
