@@ -26,7 +26,7 @@ from luzhi.accounts.serializers import (
     UserSerializer,
 )
 from luzhi.accounts.services import security_settings_update, user_create, user_update
-from luzhi.core.api import ScopedModelViewSet
+from luzhi.core.api import ScopedModelViewSet, XLSXListMixin
 from luzhi.core.audit import audit_auth_event
 from luzhi.core.models import AuditEntry
 from luzhi.core.permissions import RolePermission
@@ -113,12 +113,19 @@ class LockoutSerializer(serializers.ModelSerializer):
     class Meta:
         model = AccessAttempt
         fields = ["id", "username", "ip_address", "failures_since_start", "attempt_time"]
+        extra_kwargs = {
+            "username": {"label": "用户名"},
+            "ip_address": {"label": "IP地址"},
+            "failures_since_start": {"label": "失败次数"},
+            "attempt_time": {"label": "最近尝试时间"},
+        }
 
 
-class LockoutViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class LockoutViewSet(XLSXListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Accounts with failed logins, for the security administrator to unlock."""
 
     serializer_class = LockoutSerializer
+    xlsx_filename = "lockouts"
     permission_classes = [IsAuthenticated, RolePermission]
     permission_rule = permissions.SECURITY
     action_rules = {"unlock": (permissions.SECURITY, "write")}
@@ -149,7 +156,7 @@ class AuditFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class AuditViewSet(viewsets.ReadOnlyModelViewSet):
+class AuditViewSet(XLSXListMixin, viewsets.ReadOnlyModelViewSet):
     """The audit log, for the auditor only."""
 
     serializer_class = AuditEntrySerializer
@@ -161,6 +168,3 @@ class AuditViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):  # type: ignore[override]
         return visible_to(AuditEntry.objects.all(), self.request.user)
-
-    def xlsx_headers(self) -> list[tuple[str, str]]:
-        return [(name, str(f.label or name)) for name, f in self.get_serializer().fields.items()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models
@@ -102,16 +103,52 @@ class LuzhiSerializer(serializers.ModelSerializer):
 
 
 class HistoryEntrySerializer(serializers.Serializer):
-    history_id = serializers.IntegerField()
-    at = serializers.DateTimeField(source="history_date")
-    user = serializers.CharField(source="history_user.username", default="")
-    action = serializers.SerializerMethodField()
+    history_id = serializers.IntegerField(label="版本号")
+    at = serializers.DateTimeField(source="history_date", label="时间")
+    user = serializers.CharField(source="history_user.username", default="", label="用户")
+    action = serializers.SerializerMethodField(label="操作")
 
     def get_action(self, obj: Any) -> str:
         return {"+": "create", "~": "update", "-": "delete"}[obj.history_type]
 
 
-class ScopedModelViewSet(viewsets.ModelViewSet):
+class XLSXListMixin:
+    """`?format=xlsx` on a list: every row that matches the filters (no pages), Chinese headers."""
+
+    @cached_property
+    def is_xlsx(self) -> bool:
+        return getattr(self.request, "accepted_renderer", None) is not None and (
+            self.request.accepted_renderer.format == "xlsx"
+        )
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["xlsx"] = self.is_xlsx
+        return context
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        if self.is_xlsx:
+            return None
+        return super().paginate_queryset(queryset)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if self.is_xlsx:
+            qs = self.filter_queryset(self.get_queryset()).select_related(*self.xlsx_related())
+            return Response(self.get_serializer(qs[: settings.LUZHI_EXPORT_MAX_ROWS], many=True).data)
+        return super().list(request, *args, **kwargs)  # type: ignore[misc]
+
+    def xlsx_related(self) -> list[str]:
+        """The foreign keys an export shows by name, fetched in the same query."""
+        shown = self.get_serializer().fields
+        model = self.get_queryset().model
+        return [f.name for f in model._meta.concrete_fields if f.is_relation and f.name in shown]
+
+    def xlsx_headers(self) -> list[tuple[str, str]]:
+        serializer = self.get_serializer()
+        return [(name, str(f.label or name)) for name, f in serializer.fields.items() if not f.write_only]
+
+
+class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet):
     """CRUD over one committee-owned model: scoped reads, role rules, writes through services.
 
     Subclasses set `model`, `serializer_class`, `permission_rule` and may override
@@ -133,39 +170,6 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         if self.prefetch_related:
             qs = qs.prefetch_related(*self.prefetch_related)
         return visible_to(qs, self.request.user)
-
-    @cached_property
-    def is_xlsx(self) -> bool:
-        return getattr(self.request, "accepted_renderer", None) is not None and (
-            self.request.accepted_renderer.format == "xlsx"
-        )
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
-        context["xlsx"] = self.is_xlsx
-        return context
-
-    def paginate_queryset(self, queryset: Any) -> Any:
-        if self.is_xlsx:
-            return None
-        return super().paginate_queryset(queryset)
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if self.is_xlsx:
-            from django.conf import settings
-
-            qs = self.filter_queryset(self.get_queryset()).select_related(*self.xlsx_related())
-            return Response(self.get_serializer(qs[: settings.LUZHI_EXPORT_MAX_ROWS], many=True).data)
-        return super().list(request, *args, **kwargs)
-
-    def xlsx_related(self) -> list[str]:
-        """The foreign keys an export shows by name, fetched in the same query."""
-        shown = self.get_serializer().fields
-        return [f.name for f in self.model._meta.concrete_fields if f.is_relation and f.name in shown]
-
-    def xlsx_headers(self) -> list[tuple[str, str]]:
-        serializer = self.get_serializer()
-        return [(name, str(f.label or name)) for name, f in serializer.fields.items() if not f.write_only]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # A method the resource never allows is 405 for every caller, before any role check.
@@ -216,8 +220,13 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         """The versions of this object, newest first."""
         obj = self.get_object()
         records = obj.history.select_related("history_user").order_by("-history_date", "-history_id")
-        page = self.paginator.paginate_queryset(records, request, view=self)
-        return self.paginator.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
+        page = self.paginate_queryset(records)
+        if page is None:
+            return Response(HistoryEntrySerializer(records, many=True).data)
+        return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return HistoryEntrySerializer if self.action == "history" else super().get_serializer_class()
 
     @extend_schema(
         request=inline_serializer("RestoreRequest", {"history_id": serializers.IntegerField()}),
