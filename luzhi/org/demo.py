@@ -658,42 +658,46 @@ def demo_plan(seed: int = SEED) -> DemoPlan:
 
     users = [
         UserSpec(
-            "sysadmin", Role.SYSADMIN, COUNTY_NAME, "系统管理员", "账号管理：/api/v1/users/ 查看与新建账号"
+            "sysadmin", Role.SYSADMIN, COUNTY_NAME, "系统管理员", "账号管理：/accounts/users/ 查看与新建账号"
         ),
         UserSpec(
             "secadmin",
             Role.SECADMIN,
             COUNTY_NAME,
             "安全管理员",
-            "安全设置：/api/v1/security-settings/ 调整空闲超时",
+            "安全设置：/accounts/security/ 调整空闲超时、解锁账号",
         ),
         UserSpec(
-            "auditor", Role.AUDITOR, COUNTY_NAME, "安全审计员", "审计日志：/api/v1/audit/ 看谁在何时改了什么"
+            "auditor",
+            Role.AUDITOR,
+            COUNTY_NAME,
+            "安全审计员",
+            "审计日志：/accounts/audit/ 谁何时改了什么",
         ),
         UserSpec(
             "office",
             Role.OFFICE,
             COUNTY_NAME,
             "县政协办公室",
-            "联系结对覆盖：/api/v1/liaisons/coverage/?kind=party_to_nonparty 看哪些委员尚未被联系",
+            "联系结对：/org/liaisons/ 看哪些委员尚未被联系；导入名册：/org/members/import/",
         ),
         UserSpec(
             "staff",
             Role.COMMITTEE_STAFF,
             COUNTY_NAME,
             "提案委员会工作人员",
-            "本委委员：/api/v1/members/ 按专委会筛选",
+            "委员名册：/org/members/ 按专委会筛选",
             special_committee="提案委员会",
         ),
         UserSpec(
-            "leader", Role.LEADER, COUNTY_NAME, "主席会议成员", "首页 / 与委员名册 /api/v1/members/", member=0
+            "leader", Role.LEADER, COUNTY_NAME, "主席会议成员", "首页 / 与委员名册 /org/members/", member=0
         ),
         UserSpec(
             "member",
             Role.MEMBER,
             COUNTY_NAME,
             "委员",
-            "本人信息：/api/v1/me/（手机端同样可用）",
+            "委员名册：/org/members/（手机端同样可用）",
             member=member_login,
         ),
         UserSpec(
@@ -701,7 +705,7 @@ def demo_plan(seed: int = SEED) -> DemoPlan:
             Role.UNIT,
             COUNTY_NAME,
             "县教育局",
-            "承办单位：/api/v1/units/ 只看到本单位",
+            "承办单位：/org/units/ 只看到本单位",
             unit="县教育局",
         ),
         UserSpec(
@@ -709,11 +713,9 @@ def demo_plan(seed: int = SEED) -> DemoPlan:
             Role.OFFICE,
             CITY_NAME,
             "市政协办公室",
-            "政协树：/api/v1/committees/ 看到下级示例县政协",
+            "本政协：/org/ 看到下级示例县政协",
         ),
-        UserSpec(
-            "province_office", Role.OFFICE, PROVINCE_NAME, "省政协办公室", "政协树：/api/v1/committees/"
-        ),
+        UserSpec("province_office", Role.OFFICE, PROVINCE_NAME, "省政协办公室", "本政协：/org/"),
     ]
     return DemoPlan(members=members, liaisons=liaisons, party_organizations=party_orgs, users=users)
 
