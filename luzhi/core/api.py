@@ -45,6 +45,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response({"detail": "数据与已有记录冲突，未保存。"}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("未找到。")
+    if isinstance(exc, RecursionError):
+        # json.load gives up on bodies nested thousands deep; such a body is bad input, not a crash.
+        exc = exceptions.ParseError("请求内容嵌套过深，无法解析。")
     if isinstance(exc, (exceptions.UnsupportedMediaType, exceptions.NotAcceptable)):
         # A body or Accept header the endpoint cannot handle is bad input like any other.
         exc = exceptions.ParseError(exc.detail)

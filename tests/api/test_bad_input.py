@@ -100,8 +100,9 @@ def test_a_ten_megabyte_update_changes_nothing(office, committee):
         (b"\xff\xfe\x00{", "application/json"),
         (b'{"name": ', "application/json"),
         (b"name=x", "text/csv"),
+        (b"[" * 100000, "application/json"),
     ],
-    ids=["list", "string", "not-utf8", "truncated", "unknown-type"],
+    ids=["list", "string", "not-utf8", "truncated", "unknown-type", "nested-deep"],
 )
 @pytest.mark.parametrize(
     "url",
@@ -282,3 +283,71 @@ def test_an_unknown_format_is_404_not_500(office):
 
 def test_an_unacceptable_accept_header_is_400(office):
     assert office.get("/api/v1/members/", HTTP_ACCEPT="text/csv").status_code == 400
+
+
+WEIRD = [
+    None,
+    "",
+    "\u0000",
+    "名" * 300,
+    10**20,
+    -1,
+    1.5,
+    [],
+    {},
+    True,
+    "2023-02-30",
+    [10**20],
+    {"id": 1},
+    "../",
+]
+
+VALID = {
+    "terms": {"number": 12, "start": "2022-01-01", "end": "2027-01-01"},
+    "sectors": {"name": "新界别"},
+    "stations": {"name": "新站", "kind": "studio", "location": "镇"},
+    "members": {
+        "name": "新人",
+        "gender": "M",
+        "birth_date": "1980-01-01",
+        "party": "cdl",
+        "position": "member",
+        "status": "active",
+        "phone": "13900001111",
+        "ethnicity": "汉族",
+        "workplace": "x",
+    },
+    "liaisons": {"kind": "party_to_nonparty"},
+    "party-organizations": {"kind": "branch", "name": "新支部", "members": []},
+    "users": {"username": "fuzz", "password": "Fuzz#2026pass", "role": "office"},
+    "committees": {"name": "新县", "level": "county"},
+}
+
+
+@pytest.mark.parametrize("resource", list(VALID))
+def test_no_field_value_makes_a_500(users, api, org_a, resource):
+    """Every field of every writable resource, set to each odd value, is answered without a crash."""
+    role = {"users": "sysadmin", "committees": "sysadmin"}.get(resource, "office")
+    client = api(users[role])
+    body = dict(VALID[resource])
+    if resource == "liaisons":
+        body.update(from_member=org_a.cpc_member.pk, to_member=org_a.member.pk)
+    if resource == "committees":
+        body["parent"] = org_a.committee.parent_id
+    target = {
+        "members": org_a.member,
+        "liaisons": org_a.liaison,
+        "party-organizations": org_a.party_org,
+        "terms": org_a.term,
+        "sectors": org_a.sector,
+        "stations": org_a.station,
+        "users": users["office"],
+        "committees": org_a.committee,
+    }[resource]
+    for field in [*body, "id", "committee", "sector", "parent"]:
+        for value in WEIRD:
+            for response in (
+                client.post(f"/api/v1/{resource}/", {**body, field: value}, format="json"),
+                client.patch(f"/api/v1/{resource}/{target.pk}/", {field: value}, format="json"),
+            ):
+                assert response.status_code in (200, 201, 400), (field, value, response.content[:200])
