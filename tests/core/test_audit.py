@@ -197,3 +197,28 @@ class TestLogins:
             "/api/v1/auth/token/", {"username": user.username, "password": f.PASSWORD}, format="json"
         )
         assert response.status_code == 200
+
+
+def test_account_writes_are_audited_without_the_password(users, api, committee):
+    response = api(users["sysadmin"]).post(
+        "/api/v1/users/", {"username": "clerk", "password": "Clerk#2026ok", "role": "office"}, format="json"
+    )
+    assert response.status_code == 201
+    entry = last(model="accounts.user", object_id=str(response.json()["id"]))
+    assert (entry.action, entry.user, entry.committee_id) == ("create", users["sysadmin"], committee.pk)
+    assert entry.changes["role"] == [None, "office"]
+    assert "password" not in entry.changes and "Clerk#2026ok" not in str(entry.changes)
+    assert "pbkdf2" not in str(entry.changes) and "md5" not in str(entry.changes)
+
+
+def test_security_settings_changes_are_audited(users, api, committee):
+    assert (
+        api(users["secadmin"])
+        .put("/api/v1/security-settings/", {"session_idle_minutes": 15}, format="json")
+        .status_code
+        == 200
+    )
+    entry = last(model="accounts.securitysettings")
+    assert (entry.user, entry.via, entry.changes["session_idle_minutes"][1]) == (users["secadmin"], "api", 15)
+    audit = api(users["auditor"]).get("/api/v1/audit/?model=accounts.securitysettings").json()
+    assert audit["count"] >= 1
