@@ -1,0 +1,215 @@
+"""The one document renderer: a structured document → DOCX (python-docx) or PDF (WeasyPrint).
+
+Every printable thing in Luzhi — the proposal compilation, a bulletin issue, a duty report,
+the board for the office wall — is built as a `Document` of blocks and rendered here, so
+that all of them share the official layout (公文格式: 小标宋-style title, 仿宋-style body,
+2-character first-line indent, red header for bulletins) and embed Chinese fonts in PDFs
+(Debian's fonts-noto-cjk).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from docx import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+SERIF = "Noto Serif CJK SC"
+SANS = "Noto Sans CJK SC"
+RED = RGBColor(0xC0, 0x00, 0x00)
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_MIME = "application/pdf"
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 1  # 1: 一、 section heading (黑体); 2: （一） sub-heading (楷体-like, bold)
+
+
+@dataclass
+class Paragraph:
+    text: str
+    indent: bool = True
+    align: Literal["left", "center", "right"] = "left"
+    bold: bool = False
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[object]]
+    widths: list[float] | None = None  # relative column widths
+
+
+@dataclass
+class PageBreak:
+    pass
+
+
+Block = Heading | Paragraph | Table | PageBreak
+
+
+@dataclass
+class Document:
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    issuer: str = ""  # red header text, e.g. 示例县政协办公室
+    number: str = ""  # issue or document number under the red header, e.g. 第3期
+    date: date | None = None
+    subtitle: str = ""
+    page_size: Literal["A4", "A3"] = "A4"
+    landscape: bool = False
+    footer: str = ""
+
+    @property
+    def red_header(self) -> bool:
+        return bool(self.issuer)
+
+
+def cn_date(value: date | None) -> str:
+    """2023年5月1日 (no leading zeros, as official documents write it)."""
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def _set_font(
+    run, name: str = SERIF, size: float = 16, bold: bool = False, color: RGBColor | None = None
+) -> None:
+    run.font.name = name
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+    if color is not None:
+        run.font.color.rgb = color
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def render_docx(doc: Document) -> bytes:
+    """Render the document as a DOCX file for editing in WPS or Word."""
+    out = DocxDocument()
+    section = out.sections[0]
+    width, height = (Cm(29.7), Cm(42.0)) if doc.page_size == "A3" else (Cm(21.0), Cm(29.7))
+    if doc.landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        width, height = height, width
+    section.page_width, section.page_height = width, height
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    normal = out.styles["Normal"]
+    normal.font.name = SERIF
+    normal.font.size = Pt(16)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), SERIF)
+
+    if doc.red_header:
+        p = out.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _set_font(p.add_run(doc.issuer), SERIF, 36, bold=True, color=RED)
+        if doc.number:
+            p = out.add_paragraph()
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _set_font(p.add_run(doc.number), SERIF, 16)
+        p = out.add_paragraph()
+        _set_font(p.add_run("—" * 24), SANS, 12, color=RED)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p = out.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _set_font(p.add_run(doc.title), SERIF, 22, bold=True)
+    if doc.subtitle:
+        p = out.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _set_font(p.add_run(doc.subtitle), SERIF, 16)
+    if doc.date and not doc.red_header:
+        p = out.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _set_font(p.add_run(cn_date(doc.date)), SERIF, 16)
+
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            p = out.add_paragraph()
+            p.paragraph_format.first_line_indent = Pt(32)
+            _set_font(p.add_run(block.text), SANS if block.level == 1 else SERIF, 16, bold=block.level > 1)
+        elif isinstance(block, Paragraph):
+            p = out.add_paragraph()
+            p.alignment = {
+                "left": WD_ALIGN_PARAGRAPH.JUSTIFY,
+                "center": WD_ALIGN_PARAGRAPH.CENTER,
+                "right": WD_ALIGN_PARAGRAPH.RIGHT,
+            }[block.align]
+            if block.indent and block.align == "left":
+                p.paragraph_format.first_line_indent = Pt(32)
+            p.paragraph_format.line_spacing = Pt(28)
+            _set_font(p.add_run(block.text), SERIF, 16, bold=block.bold)
+        elif isinstance(block, Table):
+            table = out.add_table(rows=1, cols=len(block.headers))
+            table.style = "Table Grid"
+            table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            for cell, header in zip(table.rows[0].cells, block.headers, strict=True):
+                cell.text = ""
+                _set_font(cell.paragraphs[0].add_run(header), SANS, 11, bold=True)
+            for row in block.rows:
+                cells = table.add_row().cells
+                for cell, value in zip(cells, row, strict=False):
+                    cell.text = ""
+                    _set_font(cell.paragraphs[0].add_run(_text(value)), SERIF, 11)
+        elif isinstance(block, PageBreak):
+            out.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    if doc.red_header and doc.date:
+        p = out.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _set_font(p.add_run(f"{doc.issuer}　{cn_date(doc.date)}"), SERIF, 16)
+    if doc.footer:
+        p = section.footer.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _set_font(p.add_run(doc.footer), SERIF, 10)
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()
+
+
+def render_html(doc: Document) -> str:
+    """The document as print-ready HTML (also used for the PDF)."""
+    blocks = []
+    for block in doc.blocks:
+        kind = type(block).__name__.lower()
+        blocks.append({"kind": kind, "block": block})
+    return render_to_string(
+        "core/document.html",
+        {"doc": doc, "blocks": blocks, "date_text": cn_date(doc.date), "serif": SERIF, "sans": SANS},
+    )
+
+
+def render_pdf(doc: Document) -> bytes:
+    """Render the document as a PDF with the Chinese fonts embedded."""
+    from weasyprint import HTML
+
+    return HTML(string=render_html(doc)).write_pdf()
+
+
+def document_response(doc: Document, fmt: str, filename: str) -> HttpResponse:
+    """An HTTP download of the document as `docx` or `pdf` (filename without extension)."""
+    if fmt == "pdf":
+        content, mime = render_pdf(doc), PDF_MIME
+    elif fmt == "docx":
+        content, mime = render_docx(doc), DOCX_MIME
+    else:
+        raise ValueError(f"unknown document format: {fmt}")
+    response = HttpResponse(content, content_type=mime)
+    ascii_name = filename.encode("ascii", "ignore").decode() or "document"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}.{fmt}\"; filename*=UTF-8''{quote(filename)}.{fmt}"
+    )
+    return response
