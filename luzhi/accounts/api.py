@@ -6,7 +6,6 @@ from typing import Any
 
 import django_filters
 from axes.models import AccessAttempt
-from axes.utils import reset
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, viewsets
@@ -25,7 +24,7 @@ from luzhi.accounts.serializers import (
     SecuritySettingsSerializer,
     UserSerializer,
 )
-from luzhi.accounts.services import security_settings_update, user_create, user_update
+from luzhi.accounts.services import account_unlock, security_settings_update, user_create, user_update
 from luzhi.core.api import ScopedModelViewSet, XLSXListMixin
 from luzhi.core.audit import audit_auth_event
 from luzhi.core.models import AuditEntry
@@ -81,9 +80,7 @@ class TokenView(APIView):
             raise exceptions.ValidationError({"detail": "请提供用户名和密码。"})
         user = authenticate(request=request._request, username=username[:150], password=password[:128])
         if getattr(request._request, "axes_locked_out", False):
-            raise exceptions.PermissionDenied(
-                "登录失败次数过多，账号已锁定，请30分钟后再试或联系安全管理员。"
-            )
+            raise exceptions.PermissionDenied("登录失败次数过多，账号已锁定，请30分钟后再试或联系安全管理员。")
         if user is None or not user.is_active:
             raise exceptions.ValidationError({"detail": "用户名或密码错误。"})
         token, _ = Token.objects.get_or_create(user=user)
@@ -135,14 +132,12 @@ class LockoutViewSet(XLSXListMixin, mixins.ListModelMixin, viewsets.GenericViewS
         usernames = visible_to(User.objects.all(), user).values("username")
         return AccessAttempt.objects.filter(username__in=usernames).order_by("-attempt_time")
 
-    @extend_schema(
-        request=None, responses=inline_serializer("Unlocked", {"unlocked": serializers.IntegerField()})
-    )
+    @extend_schema(request=None, responses=inline_serializer("Unlocked", {"unlocked": serializers.IntegerField()}))
     @action(detail=True, methods=["post"])
     def unlock(self, request: Request, pk: Any = None) -> Response:
         """Clear the failed logins of one account so that it can log in again."""
         attempt = self.get_object()
-        return Response({"unlocked": reset(username=attempt.username)})
+        return Response({"unlocked": account_unlock(actor=request.user, username=attempt.username)})
 
 
 class AuditFilter(django_filters.FilterSet):

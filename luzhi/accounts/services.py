@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from luzhi.accounts.models import SecuritySettings, User
-from luzhi.core.audit import save_as
+from luzhi.core.audit import audit_unlock, save_as
 
 
 def _set_password(user: User, password: str | None) -> None:
@@ -61,6 +61,9 @@ def security_settings_update(*, actor: Any, session_idle_minutes: int) -> Securi
     return row
 
 
+@transaction.atomic
 def account_unlock(*, actor: Any, username: str) -> int:
     """Clear an account's failed logins so that it can log in again; return how many records went."""
-    return reset(username=username)
+    cleared = reset(username=username)
+    audit_unlock(actor=actor, target=User.objects.filter(username=username).first(), username=username)
+    return cleared

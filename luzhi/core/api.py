@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models
 from django.http import Http404
@@ -45,6 +45,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response({"detail": "数据与已有记录冲突，未保存。"}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("未找到。")
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        exc = exceptions.ParseError(f"请求内容超过 {limit} MB。")
     if isinstance(exc, RecursionError):
         # json.load gives up on bodies nested thousands deep; such a body is bad input, not a crash.
         exc = exceptions.ParseError("请求内容嵌套过深，无法解析。")
@@ -242,7 +245,5 @@ class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet):
         history_id = as_id(request_dict(request).get("history_id"))
         if history_id is None or not obj.history.filter(history_id=history_id).exists():
             raise exceptions.ValidationError({"history_id": ["没有这个历史版本。"]})
-        restored = history_restore(
-            actor=request.user, model=self.model, object_id=obj.pk, history_id=history_id
-        )
+        restored = history_restore(actor=request.user, model=self.model, object_id=obj.pk, history_id=history_id)
         return Response(self.get_serializer(restored).data)

@@ -92,6 +92,21 @@ def _record_history(sender: Any, instance: models.Model, history_instance: Any, 
     )
 
 
+def audit_unlock(*, actor: Any, target: Any, username: str) -> None:
+    """Record that an administrator unlocked an account."""
+    AuditEntry.objects.create(
+        user=actor if getattr(actor, "pk", None) else None,
+        username=getattr(actor, "username", "") or "",
+        action=AuditEntry.Action.UNLOCK,
+        model="accounts.user",
+        object_id=str(getattr(target, "pk", "") or ""),
+        object_repr=username[:200],
+        via=_via(None),
+        ip=_ip(_request()),
+        committee_id=getattr(target, "committee_id", None) or getattr(actor, "committee_id", None),
+    )
+
+
 def audit_auth_event(*, action: str, user: Any = None, username: str = "", request: Any = None) -> None:
     """Record a login, logout or failed login."""
     AuditEntry.objects.create(
@@ -142,9 +157,7 @@ def delete_as(instance: models.Model, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def history_restore(
-    *, actor: Any, model: type[models.Model], object_id: Any, history_id: int
-) -> models.Model:
+def history_restore(*, actor: Any, model: type[models.Model], object_id: Any, history_id: int) -> models.Model:
     """Restore an object (even a deleted one) to the state of one of its historical versions."""
     record = model.history.get(id=object_id, history_id=history_id)
     instance = record.instance

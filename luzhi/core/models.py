@@ -16,6 +16,7 @@ class AuditEntry(models.Model):
         LOGIN = "login", "登录"
         LOGOUT = "logout", "退出"
         LOGIN_FAILED = "login_failed", "登录失败"
+        UNLOCK = "unlock", "解锁账号"
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -249,7 +249,7 @@ def members_import(*, actor: Any, committee: Committee, file: IO[bytes]) -> int:
             for field, messages in exc.message_dict.items():
                 cell_errors.setdefault(field, "；".join(messages))
         key = (member.name, member.birth_date)
-        if member.name and "name" not in cell_errors:
+        if member.name and member.birth_date and "name" not in cell_errors:
             if key in seen:
                 cell_errors["name"] = f"与第 {seen[key]} 行重复（姓名与出生日期相同）。"
             else:

@@ -157,6 +157,8 @@ def member_restore_page(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("org:member-detail", pk=member.pk)
     try:
         history_restore(actor=request.user, model=Member, object_id=member.pk, history_id=int(history_id))
+    except ValidationError as exc:
+        messages.error(request, "未恢复：" + "；".join(exc.messages))
     except IntegrityError:
         messages.error(request, "恢复后将与已有委员重复（姓名与出生日期相同），未恢复。")
     else:
@@ -176,9 +178,7 @@ def member_import_page(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             committee = acting_committee(viewer=request.user)
             try:
-                created = members_import(
-                    actor=request.user, committee=committee, file=form.cleaned_data["file"]
-                )
+                created = members_import(actor=request.user, committee=committee, file=form.cleaned_data["file"])
             except ImportRejected as rejected:
                 result = {"errors": rejected.errors}
             else:
@@ -203,9 +203,7 @@ def member_import_template_page(request: HttpRequest) -> HttpResponse:
 class ReferencePages:
     """List, create, edit and delete one kind of reference row; configured once per model."""
 
-    def __init__(
-        self, *, slug: str, model: type[models.Model], fields: list[str], rule: Rule, title: str
-    ) -> None:
+    def __init__(self, *, slug: str, model: type[models.Model], fields: list[str], rule: Rule, title: str) -> None:
         self.slug, self.model, self.fields, self.rule, self.title = slug, model, fields, rule, title
         self.form_class = modelform_factory(model, form=ScopedModelForm, fields=fields)
 
@@ -248,18 +246,14 @@ class ReferencePages:
             return redirect(f"org:{self.slug}-list")
         page = paginate(request, visible_to(self.model.objects.all(), request.user))
         rows = [(obj, self._cells(obj)) for obj in page]
-        return render(
-            request, "org/reference_list.html", self._context(request, page=page, rows=rows, form=form)
-        )
+        return render(request, "org/reference_list.html", self._context(request, page=page, rows=rows, form=form))
 
     def edit_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Edit one row (office)."""
         require(request.user, self.rule, "write")
         obj = access_by_id(request.user, self.model, pk)
         form = self.form_class(posted(request), instance=obj, viewer=request.user)
-        if saved := _save(
-            request, form, lambda data: object_update(actor=request.user, instance=obj, data=data)
-        ):
+        if saved := _save(request, form, lambda data: object_update(actor=request.user, instance=obj, data=data)):
             messages.success(request, f"已保存“{saved}”。")
             return redirect(f"org:{self.slug}-list")
         return render(request, "org/reference_form.html", self._context(request, form=form, obj=obj))
