@@ -70,15 +70,9 @@ class SecuritySettingsForm(StyledForm):
 class AuditFilterForm(StyledForm):
     model = forms.ChoiceField(label="对象类型", required=False)
     user = forms.CharField(label="用户名", required=False, max_length=150)
-    action = forms.ChoiceField(
-        label="操作", required=False, choices=[("", "全部")] + AuditEntry.Action.choices
-    )
-    date_from = forms.DateField(
-        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    action = forms.ChoiceField(label="操作", required=False, choices=[("", "全部")] + AuditEntry.Action.choices)
+    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, models: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -86,12 +86,7 @@ class User(AbstractUser):
             related = getattr(self, field)
             if related is not None and self.committee_id and related.committee_id != self.committee_id:
                 errors[field] = "只能关联本政协的记录。"
-        if (
-            self.role == Role.LEADER
-            and self.member_id
-            and not self.member.is_leader
-            and "member" not in errors
-        ):
+        if self.role == Role.LEADER and self.member_id and not self.member.is_leader and "member" not in errors:
             errors["member"] = "主席会议成员账号须关联主席、副主席或秘书长。"
         if errors:
             raise ValidationError(errors)

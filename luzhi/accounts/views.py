@@ -29,9 +29,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def lockout_response(
-    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
-) -> HttpResponse:
+def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
     """What a locked-out user sees: a page, or 403 JSON on the API."""
     message = "登录失败次数过多，账号已锁定30分钟。如需提前解锁，请联系安全管理员。"
     if request.path.startswith("/api/"):
@@ -45,17 +43,13 @@ def lockout_response(
 @rule_required(permissions.USERS)
 def user_list_page(request: HttpRequest) -> HttpResponse:
     """The committee's accounts with their role, links and state."""
-    return render(
-        request, "accounts/user_list.html", {"page": paginate(request, user_list(viewer=request.user))}
-    )
+    return render(request, "accounts/user_list.html", {"page": paginate(request, user_list(viewer=request.user))})
 
 
 @rule_required(permissions.USERS, "write")
 def user_form_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create an account, or change its role, links, active flag or password."""
-    account = (
-        access_by_id(request.user, User, pk, qs=user_list(viewer=request.user)) if pk is not None else None
-    )
+    account = access_by_id(request.user, User, pk, qs=user_list(viewer=request.user)) if pk is not None else None
     form = UserForm(posted(request), instance=account, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -83,9 +77,7 @@ def user_form_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def security_page(request: HttpRequest) -> HttpResponse:
     """The idle timeout setting and the accounts locked after failed logins."""
     current = SecuritySettings.current()
-    form = SecuritySettingsForm(
-        posted(request), initial={"session_idle_minutes": current.session_idle_minutes}
-    )
+    form = SecuritySettingsForm(posted(request), initial={"session_idle_minutes": current.session_idle_minutes})
     if request.method == "POST":
         require(request.user, permissions.SECURITY, "write")
         if form.is_valid():

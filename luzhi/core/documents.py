@@ -82,9 +82,7 @@ def cn_date(value: date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
-def _set_font(
-    run, name: str = SERIF, size: float = 16, bold: bool = False, color: RGBColor | None = None
-) -> None:
+def _set_font(run, name: str = SERIF, size: float = 16, bold: bool = False, color: RGBColor | None = None) -> None:
     run.font.name = name
     run.font.size = Pt(size)
     run.font.bold = bold

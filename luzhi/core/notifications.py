@@ -23,9 +23,7 @@ def notify(*, users: Iterable[Any], kind: str, title: str, body: str = "", link:
     def _store() -> None:
         Notification.objects.bulk_create(
             [
-                Notification(
-                    user_id=uid, kind=kind, title=title[:200], body=body, link=link[:300], key=key[:200]
-                )
+                Notification(user_id=uid, kind=kind, title=title[:200], body=body, link=link[:300], key=key[:200])
                 for uid in user_ids
             ],
             ignore_conflicts=True,

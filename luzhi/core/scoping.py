@@ -48,9 +48,7 @@ def access_by_id(user: User, model: type[M], pk: Any, qs: models.QuerySet | None
 class CommitteeOwned(models.Model):
     """A row that belongs to one committee — the partition key of every domain table."""
 
-    committee = models.ForeignKey(
-        "org.Committee", on_delete=models.PROTECT, related_name="+", verbose_name="所属政协"
-    )
+    committee = models.ForeignKey("org.Committee", on_delete=models.PROTECT, related_name="+", verbose_name="所属政协")
 
     objects = ScopedQuerySet.as_manager()
 

@@ -59,9 +59,7 @@ class XLSXRenderer(BaseRenderer):
     charset = None
     render_style = "binary"
 
-    def render(
-        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
-    ) -> bytes:
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
         renderer_context = renderer_context or {}
         view = renderer_context.get("view")
         response = renderer_context.get("response")
@@ -82,6 +80,4 @@ class XLSXRenderer(BaseRenderer):
         if response is not None and view is not None:
             name = getattr(view, "xlsx_filename", "export")
             response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return workbook_bytes(
-            [label for _, label in headers], ([row.get(k) for k, _ in headers] for row in data)
-        )
+        return workbook_bytes([label for _, label in headers], ([row.get(k) for k, _ in headers] for row in data))

@@ -575,9 +575,7 @@ def demo_plan(seed: int = SEED) -> DemoPlan:
         for _ in range(size - leaders_in[sector]):
             gender = p.gender(sector)
             if sector == "宗教界":
-                post, faiths = rng.choice(
-                    [r for r in RELIGIOUS_POSTS if "{" in r[0] or r[0] not in p.workplaces]
-                )
+                post, faiths = rng.choice([r for r in RELIGIOUS_POSTS if "{" in r[0] or r[0] not in p.workplaces])
                 ethnicity, party, workplace = rng.choice(faiths), "none", p.distinct(post)
             else:
                 ethnicity = p.ethnicity(sector)
@@ -657,9 +655,7 @@ def demo_plan(seed: int = SEED) -> DemoPlan:
             )
 
     users = [
-        UserSpec(
-            "sysadmin", Role.SYSADMIN, COUNTY_NAME, "系统管理员", "账号管理：/accounts/users/ 查看与新建账号"
-        ),
+        UserSpec("sysadmin", Role.SYSADMIN, COUNTY_NAME, "系统管理员", "账号管理：/accounts/users/ 查看与新建账号"),
         UserSpec(
             "secadmin",
             Role.SECADMIN,
@@ -689,9 +685,7 @@ def demo_plan(seed: int = SEED) -> DemoPlan:
             "委员名册：/org/members/ 按专委会筛选",
             special_committee="提案委员会",
         ),
-        UserSpec(
-            "leader", Role.LEADER, COUNTY_NAME, "主席会议成员", "首页 / 与委员名册 /org/members/", member=0
-        ),
+        UserSpec("leader", Role.LEADER, COUNTY_NAME, "主席会议成员", "首页 / 与委员名册 /org/members/", member=0),
         UserSpec(
             "member",
             Role.MEMBER,
@@ -758,9 +752,7 @@ def _plan_liaisons(
 
 def _plan_party_organizations(rng: random.Random, members: list[MemberSpec]) -> list[PartyOrgSpec]:
     """党组 with the CPC leaders, 机关党组 under it, and one 党支部 per member group."""
-    cpc_leaders = [
-        i for i, m in enumerate(members) if m.party == "cpc" and m.position in Member.LEADER_POSITIONS
-    ]
+    cpc_leaders = [i for i, m in enumerate(members) if m.party == "cpc" and m.position in Member.LEADER_POSITIONS]
     secretary_general = [i for i in cpc_leaders if members[i].position == Member.Position.SECRETARY_GENERAL]
     party_group = "中共示例县政协党组"
     orgs = [
@@ -772,15 +764,11 @@ def _plan_party_organizations(rng: random.Random, members: list[MemberSpec]) -> 
             secretary_general,
         ),
     ]
-    in_groups = [
-        i for i, m in enumerate(members) if m.party == "cpc" and m.group and m.status == Member.Status.ACTIVE
-    ]
+    in_groups = [i for i, m in enumerate(members) if m.party == "cpc" and m.group and m.status == Member.Status.ACTIVE]
     branchless = set(rng.sample(in_groups, rng.randint(*BRANCHLESS)))
     for group in GROUPS:
         branch = [i for i in in_groups if members[i].group == group and i not in branchless]
-        orgs.append(
-            PartyOrgSpec(PartyOrganization.Kind.BRANCH, f"政协委员{group}党支部", party_group, branch)
-        )
+        orgs.append(PartyOrgSpec(PartyOrganization.Kind.BRANCH, f"政协委员{group}党支部", party_group, branch))
     return orgs
 
 
@@ -806,9 +794,7 @@ class _Writer:
         self.result.created[model._meta.label] += 1
         return instance
 
-    def ensure_named(
-        self, model: type[models.Model], committee: Committee, rows: list[dict[str, Any]]
-    ) -> dict:
+    def ensure_named(self, model: type[models.Model], committee: Committee, rows: list[dict[str, Any]]) -> dict:
         """Create the missing rows of a committee's named list; return them all by name."""
         have = {obj.name: obj for obj in model._default_manager.filter(committee=committee)}
         for row in rows:
@@ -846,10 +832,7 @@ def demo_data_load(*, plan: DemoPlan | None = None) -> DemoResult:
     units = w.ensure_named(Unit, county, [{"name": n} for n in COUNTY["units"]])
     w.ensure_named(Station, county, [{"name": n, "kind": k, "location": loc} for n, k, loc in STATIONS])
 
-    have = {
-        (m.committee_id, m.name, m.birth_date): m
-        for m in Member.objects.filter(committee__in=committees.values())
-    }
+    have = {(m.committee_id, m.name, m.birth_date): m for m in Member.objects.filter(committee__in=committees.values())}
     members: list[Member] = []
     for spec in plan.members:
         committee = committees[spec.committee]
@@ -876,9 +859,7 @@ def demo_data_load(*, plan: DemoPlan | None = None) -> DemoResult:
             )
         members.append(member)
 
-    linked = set(
-        Liaison.objects.filter(committee=county).values_list("kind", "from_member_id", "to_member_id")
-    )
+    linked = set(Liaison.objects.filter(committee=county).values_list("kind", "from_member_id", "to_member_id"))
     for kind, giver, receiver in plan.liaisons:
         a, b = members[giver], members[receiver]
         if (kind, a.pk, b.pk) not in linked:
@@ -910,9 +891,7 @@ def _ensure_users(
     units: dict[str, Unit],
     specials: dict[str, SpecialCommittee],
 ) -> None:
-    have = set(
-        User.objects.filter(username__in=[u.username for u in plan.users]).values_list("username", flat=True)
-    )
+    have = set(User.objects.filter(username__in=[u.username for u in plan.users]).values_list("username", flat=True))
     missing = [u for u in plan.users if u.username not in have]
     if not missing:
         return

@@ -36,9 +36,7 @@ class ScopedModelForm(ServiceModelForm):
         style_widgets(self)
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
-                field.widget = forms.DateInput(
-                    attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"
-                )
+                field.widget = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
 
 class MemberForm(ScopedModelForm):
@@ -95,9 +93,7 @@ def _member_label(member: Member) -> str:
 
 
 class ImportForm(StyledForm):
-    file = forms.FileField(
-        label="名册文件（XLSX）", error_messages={"required": "请选择要导入的 XLSX 文件。"}
-    )
+    file = forms.FileField(label="名册文件（XLSX）", error_messages={"required": "请选择要导入的 XLSX 文件。"})
 
 
 class RosterFilter(MemberFilter):
@@ -123,8 +119,6 @@ class RosterFilter(MemberFilter):
             ("status", Member.Status.choices),
             ("gender", Member.Gender.choices),
         ):
-            fields[name] = forms.ChoiceField(
-                label=fields[name].label, required=False, choices=[("", "全部"), *choices]
-            )
+            fields[name] = forms.ChoiceField(label=fields[name].label, required=False, choices=[("", "全部"), *choices])
         fields["q"].widget.attrs.update(placeholder="姓名或工作单位", maxlength=50)
         style_widgets(self.form)

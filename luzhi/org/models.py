@@ -255,9 +255,7 @@ class Member(CommitteeOwned):  # 政协委员
     special_committee = models.ForeignKey(
         SpecialCommittee, null=True, blank=True, on_delete=models.PROTECT, verbose_name="专委会"
     )
-    group = models.ForeignKey(
-        MemberGroup, null=True, blank=True, on_delete=models.PROTECT, verbose_name="委员小组"
-    )
+    group = models.ForeignKey(MemberGroup, null=True, blank=True, on_delete=models.PROTECT, verbose_name="委员小组")
     term = models.ForeignKey(Term, null=True, blank=True, on_delete=models.PROTECT, verbose_name="届次")
     workplace = models.CharField("工作单位及职务", max_length=200, blank=True)
     phone = models.CharField(
@@ -316,9 +314,7 @@ class Liaison(CommitteeOwned):  # 联系制度: 党员委员联系党外委员, 
     from_member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="liaisons_out", verbose_name="联系人"
     )
-    to_member = models.ForeignKey(
-        Member, on_delete=models.PROTECT, related_name="liaisons_in", verbose_name="联系对象"
-    )
+    to_member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="liaisons_in", verbose_name="联系对象")
     history = HistoricalRecords()
 
     class Meta:
@@ -391,9 +387,7 @@ class PartyOrganization(CommitteeOwned):  # 党组 / 机关党组 / 党支部
         related_name="children",
         verbose_name="上级组织",
     )
-    members = models.ManyToManyField(
-        Member, blank=True, related_name="party_organizations", verbose_name="党员委员"
-    )
+    members = models.ManyToManyField(Member, blank=True, related_name="party_organizations", verbose_name="党员委员")
     history = HistoricalRecords(m2m_fields=[members])
 
     class Meta:

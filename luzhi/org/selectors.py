@@ -45,8 +45,7 @@ def member_counts(*, viewer: Any) -> dict[str, list[dict[str, Any]]]:
     by_position = dict(active.values_list("position").annotate(n=Count("id")))
     return {
         "by_status": [
-            {"label": label, "value": value, "count": by_status.get(value, 0)}
-            for value, label in Member.Status.choices
+            {"label": label, "value": value, "count": by_status.get(value, 0)} for value, label in Member.Status.choices
         ],
         "by_position": [
             {"label": label, "value": value, "count": by_position.get(value, 0)}
@@ -70,9 +69,7 @@ def committee_overview(*, viewer: Any) -> dict[str, Any]:
     """Return the viewer's committee with its chain of upper committees and its direct children."""
     committee = acting_committee(viewer=viewer)
     visible = visible_to(Committee.objects.all(), viewer)
-    ancestors = list(
-        visible.filter(pk__in=committee.ancestor_ids()).exclude(pk=committee.pk).order_by("path")
-    )
+    ancestors = list(visible.filter(pk__in=committee.ancestor_ids()).exclude(pk=committee.pk).order_by("path"))
     children = list(visible.filter(parent=committee).order_by("name"))
     return {"committee": committee, "ancestors": ancestors, "children": children}
 
@@ -116,9 +113,7 @@ def member_history(*, member: Member) -> list[dict[str, Any]]:
     """Return a member's versions, newest first, each with who, when and what changed (labels in Chinese)."""
     from luzhi.core.models import AuditEntry
 
-    records = list(
-        member.history.select_related("history_user").order_by("-history_date", "-history_id")[:100]
-    )
+    records = list(member.history.select_related("history_user").order_by("-history_date", "-history_id")[:100])
     entries = AuditEntry.objects.filter(model="org.member", history_id__in=[r.history_id for r in records])
     changes = dict(entries.values_list("history_id", "changes"))
     names = _related_names(member, changes.values())

@@ -49,9 +49,7 @@ def test_a_leader_account_needs_a_member_of_the_chair_meeting(committee, org):
 
 
 def test_links_must_be_in_the_users_committee(committee, other_committee):
-    user = User(
-        username="x", role=Role.UNIT, committee=committee, unit=f.UnitFactory(committee=other_committee)
-    )
+    user = User(username="x", role=Role.UNIT, committee=committee, unit=f.UnitFactory(committee=other_committee))
     assert errors_of(user)["unit"] == ["只能关联本政协的记录。"]
 
 

@@ -189,9 +189,7 @@ def test_the_liaison_coverage_needs_a_known_kind(office):
 
 
 def test_a_committee_cannot_be_its_own_parent(superuser, users, api, committee):
-    response = api(superuser).patch(
-        f"/api/v1/committees/{committee.pk}/", {"parent": committee.pk}, format="json"
-    )
+    response = api(superuser).patch(f"/api/v1/committees/{committee.pk}/", {"parent": committee.pk}, format="json")
     assert_400(response, "parent")
     response = api(users["sysadmin"]).patch(
         f"/api/v1/committees/{committee.pk}/", {"parent": committee.pk}, format="json"
@@ -203,12 +201,8 @@ def test_a_committee_cannot_be_its_own_parent(superuser, users, api, committee):
 def test_a_party_organisation_cannot_be_its_own_parent(office, committee):
     org = f.PartyOrganizationFactory(committee=committee)
     child = f.PartyOrganizationFactory(committee=committee, parent=org)
-    assert_400(
-        office.patch(f"/api/v1/party-organizations/{org.pk}/", {"parent": org.pk}, format="json"), "parent"
-    )
-    assert_400(
-        office.patch(f"/api/v1/party-organizations/{org.pk}/", {"parent": child.pk}, format="json"), "parent"
-    )
+    assert_400(office.patch(f"/api/v1/party-organizations/{org.pk}/", {"parent": org.pk}, format="json"), "parent")
+    assert_400(office.patch(f"/api/v1/party-organizations/{org.pk}/", {"parent": child.pk}, format="json"), "parent")
 
 
 def test_a_committee_in_use_is_not_deleted(superuser, api, committee):

@@ -77,10 +77,7 @@ def test_every_list_exports_the_same_rows_with_chinese_headers(rows, users, api,
     exported = client.get(f"/api/v1/{resource}/?format=xlsx")
     assert exported.status_code == 200
     assert exported["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert (
-        f'filename="{resource}' in exported["Content-Disposition"]
-        or "filename=" in exported["Content-Disposition"]
-    )
+    assert f'filename="{resource}' in exported["Content-Disposition"] or "filename=" in exported["Content-Disposition"]
     sheet = read_xlsx(exported.content)
     header, body = sheet[0], sheet[1:]
     assert all(h == "ID" or CJK.search(h) for h in header), header
@@ -104,9 +101,7 @@ def test_members_export_shows_labels_and_names(rows, users, api, committee):
     member = rows.member
     member.term = rows.term
     member.save()
-    sheet = read_xlsx(
-        api(users["office"]).get(f"/api/v1/members/?format=xlsx&sector={rows.sector.pk}").content
-    )
+    sheet = read_xlsx(api(users["office"]).get(f"/api/v1/members/?format=xlsx&sector={rows.sector.pk}").content)
     header = sheet[0]
     assert header[:6] == ["ID", "所属政协", "姓名", "性别", "民族", "出生日期"]
     row = dict(zip(header, next(r for r in sheet[1:] if r[0] == member.pk), strict=True))
@@ -127,17 +122,13 @@ def test_liaisons_and_party_organisations_export_names(rows, users, api):
     assert liaison["类型"] == "党员委员联系党外委员"
     assert (liaison["联系人"], liaison["联系对象"]) == (rows.cpc_member.name, rows.member.name)
     rows.party_org.members.set([rows.cpc_member, rows.member])
-    org = dict(
-        zip(*read_xlsx(client.get("/api/v1/party-organizations/?format=xlsx").content)[:2], strict=True)
-    )
+    org = dict(zip(*read_xlsx(client.get("/api/v1/party-organizations/?format=xlsx").content)[:2], strict=True))
     assert org["党员委员"] == f"{rows.cpc_member.name}、{rows.member.name}"
     assert org["类型"] == "党支部"
 
 
 def test_a_history_exports_too(rows, users, api):
-    sheet = read_xlsx(
-        api(users["office"]).get(f"/api/v1/members/{rows.member.pk}/history/?format=xlsx").content
-    )
+    sheet = read_xlsx(api(users["office"]).get(f"/api/v1/members/{rows.member.pk}/history/?format=xlsx").content)
     assert sheet[0] == ["版本号", "时间", "用户", "操作"]
     assert sheet[1][3] == "create"
 
@@ -177,9 +168,7 @@ class TestMasking:
             client = api(user)
             detail = client.get(f"/api/v1/members/{member.pk}/").json()
             assert (detail["phone"], detail["birth_date"]) == ("13812341234", "1975-03-01")
-            sheet = load_workbook(io.BytesIO(client.get("/api/v1/members/?format=xlsx").content)).worksheets[
-                0
-            ]
+            sheet = load_workbook(io.BytesIO(client.get("/api/v1/members/?format=xlsx").content)).worksheets[0]
             values = [c.value for r in sheet.iter_rows() for c in r]
             assert "13812341234" in values
 

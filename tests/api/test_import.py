@@ -159,9 +159,7 @@ def test_a_bad_cell_is_named_by_row_and_column(office, header, cells, column):
 
 
 def test_every_bad_row_is_reported_at_once(office, header):
-    errors = rejected(
-        office, xlsx_file([header, row(性别="X"), row(姓名="乙"), row(姓名="丙", 出生日期="2023-02-30")])
-    )
+    errors = rejected(office, xlsx_file([header, row(性别="X"), row(姓名="乙"), row(姓名="丙", 出生日期="2023-02-30")]))
     assert [(e["row"], e["column"]) for e in errors] == [(2, "性别"), (4, "出生日期")]
 
 
@@ -209,18 +207,14 @@ def test_no_file_and_a_json_body(office):
 
 def test_a_formula_is_stored_as_text_and_exported_as_text(office, header, committee):
     formula = '=HYPERLINK("http://evil.example/","点我")'
-    response = post(
-        office, xlsx_file([header, row(工作单位及职务=formula), row(姓名="=1+1", 出生日期="1970-01-01")])
-    )
+    response = post(office, xlsx_file([header, row(工作单位及职务=formula), row(姓名="=1+1", 出生日期="1970-01-01")]))
     assert response.status_code == 201
     assert Member.objects.get(committee=committee, name="李四").workplace == formula
     assert Member.objects.filter(committee=committee, name="=1+1").exists()
 
     exported = office.get("/api/v1/members/?format=xlsx")
     sheet = load_workbook(io.BytesIO(exported.content)).worksheets[0]
-    cells = {
-        c.value: c for r in sheet.iter_rows() for c in r if isinstance(c.value, str) and c.value[:1] == "="
-    }
+    cells = {c.value: c for r in sheet.iter_rows() for c in r if isinstance(c.value, str) and c.value[:1] == "="}
     assert set(cells) == {formula, "=1+1"}
     for cell in cells.values():
         assert cell.data_type == "s"

@@ -132,9 +132,7 @@ def _rows() -> list[Any]:
         method, path, body, *codes = line.split()
         assert len(codes) == len(CALLERS), line
         rows.append(
-            pytest.param(
-                method, path, body, dict(zip(CALLERS, map(int, codes), strict=True)), id=f"{method} {path}"
-            )
+            pytest.param(method, path, body, dict(zip(CALLERS, map(int, codes), strict=True)), id=f"{method} {path}")
         )
     return rows
 
@@ -276,10 +274,7 @@ def test_role_matrix(world, api, method, path, body, expected):
         with transaction.atomic():
             data, fmt = _body(body, world, caller)
             client = api(world["users"][caller])
-            if method == "GET":
-                response = client.get(url)
-            else:
-                response = getattr(client, method.lower())(url, data, format=fmt)
+            response = client.get(url) if method == "GET" else getattr(client, method.lower())(url, data, format=fmt)
             actual[caller] = response.status_code
             assert response.status_code != 500
             transaction.set_rollback(True)

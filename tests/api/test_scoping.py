@@ -36,9 +36,7 @@ def test_another_committees_member_is_404_on_detail_history_and_restore(office, 
 
 def test_another_committees_version_cannot_be_restored_onto_ours(office, org_a, org_b):
     their_version = org_b.member.history.first().history_id
-    response = office.post(
-        f"/api/v1/members/{org_a.member.pk}/restore/", {"history_id": their_version}, format="json"
-    )
+    response = office.post(f"/api/v1/members/{org_a.member.pk}/restore/", {"history_id": their_version}, format="json")
     assert response.status_code == 400
 
 
@@ -64,9 +62,7 @@ def test_another_committees_sector_cannot_be_attached(office, org_a, org_b):
     assert "sector" in response.json()
     assert Member.objects.get(pk=org_a.member.pk).sector_id == org_a.sector.pk
     count = Member.objects.count()
-    response = office.post(
-        "/api/v1/members/", {"name": "越界", "gender": "M", "group": org_b.group.pk}, format="json"
-    )
+    response = office.post("/api/v1/members/", {"name": "越界", "gender": "M", "group": org_b.group.pk}, format="json")
     assert response.status_code == 400 and "group" in response.json()
     assert Member.objects.count() == count
 
@@ -95,9 +91,7 @@ def test_a_superuser_cannot_mix_committees_either(superuser, api, org_a, org_b):
         format="json",
     )
     assert response.status_code == 400
-    response = api(superuser).patch(
-        f"/api/v1/members/{org_a.member.pk}/", {"sector": org_b.sector.pk}, format="json"
-    )
+    response = api(superuser).patch(f"/api/v1/members/{org_a.member.pk}/", {"sector": org_b.sector.pk}, format="json")
     assert response.status_code == 400 and "sector" in response.json()
 
 
@@ -120,9 +114,7 @@ def test_users_of_another_committee_are_invisible_to_the_sysadmin(users, api, ma
     ids = [u["id"] for u in sysadmin.get("/api/v1/users/?page_size=200").json()["results"]]
     assert theirs.pk not in ids and users["office"].pk in ids
     assert sysadmin.get(f"/api/v1/users/{theirs.pk}/").status_code == 404
-    assert (
-        sysadmin.patch(f"/api/v1/users/{theirs.pk}/", {"is_active": False}, format="json").status_code == 404
-    )
+    assert sysadmin.patch(f"/api/v1/users/{theirs.pk}/", {"is_active": False}, format="json").status_code == 404
 
 
 def test_a_member_user_of_another_committee_cannot_be_linked(users, api, org_b):
@@ -168,9 +160,7 @@ def test_a_county_cannot_change_its_upper_committee(users, api, committee):
 def test_a_city_sysadmin_creates_counties_only_under_itself(make_user, api, committee, other_committee):
     city = committee.parent
     client = api(make_user("sysadmin", city))
-    response = client.post(
-        "/api/v1/committees/", {"name": "新县", "level": "county", "parent": city.pk}, format="json"
-    )
+    response = client.post("/api/v1/committees/", {"name": "新县", "level": "county", "parent": city.pk}, format="json")
     assert response.status_code == 201
     assert Committee.objects.get(pk=response.json()["id"]).path == f"{city.path}{response.json()['id']}/"
     response = client.post(

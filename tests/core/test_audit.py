@@ -46,9 +46,7 @@ class TestApi:
 
     def test_a_rejected_write_leaves_no_entry(self, users, api, committee):
         before = AuditEntry.objects.count()
-        response = api(users["office"]).post(
-            "/api/v1/members/", {"name": "x" * 51, "gender": "M"}, format="json"
-        )
+        response = api(users["office"]).post("/api/v1/members/", {"name": "x" * 51, "gender": "M"}, format="json")
         assert response.status_code == 400
         assert AuditEntry.objects.count() == before
 
@@ -56,12 +54,8 @@ class TestApi:
         member = f.MemberFactory(committee=committee, workplace="县一中")
         first_version = member.history.order_by("history_id").first().history_id
         office = api(users["office"])
-        office.patch(
-            f"/api/v1/members/{member.pk}/", {"workplace": "县医院", "position": "standing"}, format="json"
-        )
-        response = office.post(
-            f"/api/v1/members/{member.pk}/restore/", {"history_id": first_version}, format="json"
-        )
+        office.patch(f"/api/v1/members/{member.pk}/", {"workplace": "县医院", "position": "standing"}, format="json")
+        response = office.post(f"/api/v1/members/{member.pk}/restore/", {"history_id": first_version}, format="json")
         assert response.status_code == 200
         assert response.json()["workplace"] == "县一中"
         member.refresh_from_db()
@@ -78,9 +72,7 @@ class TestApi:
         office = api(users["office"])
         office.patch(f"/api/v1/members/{member.pk}/", {"name": "赵七"}, format="json")
         f.MemberFactory(committee=committee, name="赵六", birth_date="1970-01-01")
-        response = office.post(
-            f"/api/v1/members/{member.pk}/restore/", {"history_id": first_version}, format="json"
-        )
+        response = office.post(f"/api/v1/members/{member.pk}/restore/", {"history_id": first_version}, format="json")
         assert response.status_code == 400
         assert Member.objects.get(pk=member.pk).name == "赵七"
 
@@ -158,9 +150,7 @@ class TestLogins:
     def test_token_login_and_failed_token_login(self, api, users):
         user = users["office"]
         client = api(None)
-        response = client.post(
-            "/api/v1/auth/token/", {"username": user.username, "password": "nope"}, format="json"
-        )
+        response = client.post("/api/v1/auth/token/", {"username": user.username, "password": "nope"}, format="json")
         assert response.status_code == 400
         failed = last(action="login_failed")
         assert (failed.user, failed.via) == (user, "api")

@@ -51,9 +51,7 @@ def test_docx_carries_every_block_in_order(doc):
     assert text[0] == "示例县政协办公室"
     assert text[1] == "2026年第3期"
     assert f"关于加强乡村教育的提案{HOSTILE}" in text  # stored as text, never markup
-    assert (
-        text.index("一、基本情况") < text.index("近年来，我县乡村学校教师流失严重。") < text.index("附件：无")
-    )
+    assert text.index("一、基本情况") < text.index("近年来，我县乡村学校教师流失严重。") < text.index("附件：无")
     assert text[-1] == "示例县政协办公室　2026年5月1日"
     table = ReadDocx(io.BytesIO(render_docx(doc))).tables[0]
     assert [c.text for c in table.rows[1].cells] == ["1", "县教育局"]

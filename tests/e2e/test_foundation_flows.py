@@ -19,8 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def roster(committee):
     sector = f.SectorFactory(committee=committee, name="教育界")
     standing = [
-        f.MemberFactory(committee=committee, name=n, position="standing", sector=sector)
-        for n in ("王建国", "李秀英")
+        f.MemberFactory(committee=committee, name=n, position="standing", sector=sector) for n in ("王建国", "李秀英")
     ]
     ordinary = [f.MemberFactory(committee=committee, name=n) for n in ("张伟", "刘芳", "陈静")]
     return {"sector": sector, "standing": standing, "ordinary": ordinary}

@@ -84,9 +84,7 @@ def snapshot() -> dict[str, list[Any]]:
                 "status",
             )
         ),
-        "liaisons": list(
-            Liaison.objects.order_by("id").values_list("kind", "from_member__name", "to_member__name")
-        ),
+        "liaisons": list(Liaison.objects.order_by("id").values_list("kind", "from_member__name", "to_member__name")),
         "party_orgs": [
             (o.kind, o.name, o.parent.name if o.parent else None, sorted(m.name for m in o.members.all()))
             for o in PartyOrganization.objects.order_by("id")
@@ -114,9 +112,7 @@ class TestWhatItBuilds:
         ]
         assert Unit.objects.filter(committee=demo).count() == len(COUNTY["units"])
         assert Sector.objects.filter(committee=demo).count() == len(COUNTY["sectors"])
-        assert set(Station.objects.filter(committee=demo).values_list("kind", flat=True)) == set(
-            Station.Kind.values
-        )
+        assert set(Station.objects.filter(committee=demo).values_list("kind", flat=True)) == set(Station.Kind.values)
         assert demo.parent.name == "示例市政协"
         assert demo.parent.parent.name == "示例省政协"
         assert demo.level == Committee.Level.COUNTY
@@ -195,9 +191,7 @@ class TestWhatItBuilds:
     def test_every_write_is_in_the_history_and_the_audit(self, demo):
         assert Member.history.filter(history_type="+").count() == Member.objects.count()
         assert Liaison.history.filter(history_type="+").count() == Liaison.objects.count()
-        assert (
-            AuditEntry.objects.filter(model="org.member", action="create").count() == Member.objects.count()
-        )
+        assert AuditEntry.objects.filter(model="org.member", action="create").count() == Member.objects.count()
 
 
 class TestLogins:

@@ -91,12 +91,8 @@ class TestMember:
         first = f.MemberFactory(name="王芳", birth_date=date(1970, 5, 1))
         twin = f.MemberFactory.build(committee=first.committee, name="王芳", birth_date=date(1970, 5, 1))
         assert "该委员已存在" in str(errors_of(twin))
-        f.MemberFactory.build(
-            committee=first.committee, name="王芳", birth_date=date(1971, 5, 1)
-        ).full_clean()
-        f.MemberFactory.build(
-            committee=f.CommitteeFactory(), name="王芳", birth_date=date(1970, 5, 1)
-        ).full_clean()
+        f.MemberFactory.build(committee=first.committee, name="王芳", birth_date=date(1971, 5, 1)).full_clean()
+        f.MemberFactory.build(committee=f.CommitteeFactory(), name="王芳", birth_date=date(1970, 5, 1)).full_clean()
 
     @pytest.mark.parametrize(
         ("position", "leader", "standing"),
@@ -177,9 +173,7 @@ class TestLiaison:
     def test_receivers_are_the_active_members_on_the_receiving_side(self, people):
         committee, p = people
         f.MemberFactory(committee=committee, party="cdl", status=Member.Status.RESIGNED)
-        receivers = set(
-            Liaison.receivers(Liaison.Kind.PARTY_TO_NONPARTY, Member.objects.filter(committee=committee))
-        )
+        receivers = set(Liaison.receivers(Liaison.Kind.PARTY_TO_NONPARTY, Member.objects.filter(committee=committee)))
         assert receivers == {p["cdl"], p["standing"], p["member"]}
 
 

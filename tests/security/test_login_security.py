@@ -38,13 +38,9 @@ class TestLockout:
         client = api(None)
         url = "/api/v1/auth/token/"
         for _ in range(5):
-            failed = client.post(
-                url, {"username": users["member"].username, "password": "Wrong#pass12"}, format="json"
-            )
+            failed = client.post(url, {"username": users["member"].username, "password": "Wrong#pass12"}, format="json")
             assert failed.status_code in (400, 403)
-        response = client.post(
-            url, {"username": users["member"].username, "password": PASSWORD}, format="json"
-        )
+        response = client.post(url, {"username": users["member"].username, "password": PASSWORD}, format="json")
         assert response.status_code == 403
         assert "锁定" in response.json()["detail"]
 

@@ -61,9 +61,7 @@ def test_sysadmin_changes_role_deactivates_and_resets_password(committee, users,
     client.post(f"/accounts/users/{account.pk}/edit/", data)
     account.refresh_from_db()
     assert account.is_active and account.check_password(GOOD_PASSWORD)
-    entry = AuditEntry.objects.filter(
-        model="accounts.user", object_id=str(account.pk), action="update"
-    ).first()
+    entry = AuditEntry.objects.filter(model="accounts.user", object_id=str(account.pk), action="update").first()
     assert entry.user == users["sysadmin"] and entry.via == "page"
 
 
@@ -88,9 +86,7 @@ def test_secadmin_sets_the_idle_timeout_within_bounds(users, page):
     html = client.post("/accounts/security/", {"session_idle_minutes": "1"}).content.decode()
     assert "大于或等于5" in html
     assert SecuritySettings.objects.get().session_idle_minutes == 45
-    assert (
-        page(users["sysadmin"]).post("/accounts/security/", {"session_idle_minutes": "10"}).status_code == 403
-    )
+    assert page(users["sysadmin"]).post("/accounts/security/", {"session_idle_minutes": "10"}).status_code == 403
 
 
 def test_secadmin_sees_and_unlocks_a_locked_account(committee, other_committee, users, page):
@@ -147,10 +143,7 @@ def test_audit_page_shows_before_and_after_and_filters(committee, other_committe
     assert "审计前" in html and "审计后" in html and "页面" in html
     assert "外县界别" not in client.get("/accounts/audit/").content.decode()
     html = client.get(f"/accounts/audit/?user={users['office'].username}&model=org.sector").content.decode()
-    assert (
-        len(client.get(f"/accounts/audit/?user={users['office'].username}&model=org.sector").context["rows"])
-        == 2
-    )
+    assert len(client.get(f"/accounts/audit/?user={users['office'].username}&model=org.sector").context["rows"]) == 2
     assert "/api/v1/audit/?user=" in html and "format=xlsx" in html
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     assert client.get(f"/accounts/audit/?date_from={tomorrow}").context["rows"] == []

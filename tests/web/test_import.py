@@ -52,16 +52,12 @@ def test_upload_creates_the_members_and_says_how_many(committee, users, page):
             ["导入乙", "女", "", "", "", "常委", ""],
         ]
     )
-    response = page(users["office"]).post(
-        "/org/members/import/", {"file": upload}, headers={"HX-Request": "true"}
-    )
+    response = page(users["office"]).post("/org/members/import/", {"file": upload}, headers={"HX-Request": "true"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "成功导入 2 名委员" in html
     assert "<html" not in html  # htmx gets only the result fragment
-    assert set(
-        Member.objects.filter(committee=committee, name__startswith="导入").values_list("name", flat=True)
-    ) == {
+    assert set(Member.objects.filter(committee=committee, name__startswith="导入").values_list("name", flat=True)) == {
         "导入甲",
         "导入乙",
     }
@@ -69,9 +65,7 @@ def test_upload_creates_the_members_and_says_how_many(committee, users, page):
 
 def test_a_bad_row_lists_row_column_and_reason_and_saves_nothing(committee, users, page):
     upload = _xlsx([["好行", "男"], ["坏行", "男", "汉族", "2023-02-30"], ["", "女"]])
-    response = page(users["office"]).post(
-        "/org/members/import/", {"file": upload}, headers={"HX-Request": "true"}
-    )
+    response = page(users["office"]).post("/org/members/import/", {"file": upload}, headers={"HX-Request": "true"})
     html = response.content.decode()
     assert "没有保存任何委员" in html
     assert "第 3 行" in html and "出生日期" in html and "不是有效日期" in html

@@ -91,9 +91,7 @@ def test_roster_query_count_does_not_grow_with_members(committee, users, page):
     with CaptureQueriesContext(connection) as few:
         client.get("/org/members/")
     group = f.MemberGroupFactory(committee=committee)
-    f.MemberFactory.create_batch(
-        60, committee=committee, group=group, term=f.TermFactory(committee=committee)
-    )
+    f.MemberFactory.create_batch(60, committee=committee, group=group, term=f.TermFactory(committee=committee))
     with CaptureQueriesContext(connection) as many:
         assert client.get("/org/members/").status_code == 200
     assert len(many) == len(few)
@@ -115,9 +113,7 @@ def test_roster_query_count_is_pinned(committee, users, page, django_assert_num_
 def test_detail_shows_all_fields_with_personal_data_masked_for_non_office(committee, users, page):
     from datetime import date
 
-    member = f.MemberFactory(
-        committee=committee, name="详情委员", phone="13712345678", birth_date=date(1975, 3, 1)
-    )
+    member = f.MemberFactory(committee=committee, name="详情委员", phone="13712345678", birth_date=date(1975, 3, 1))
     office = page(users["office"]).get(f"/org/members/{member.pk}/").content.decode()
     assert "13712345678" in office and "1975年3月1日" in office
     leader = page(users["leader"]).get(f"/org/members/{member.pk}/").content.decode()
@@ -234,15 +230,8 @@ def test_restore_puts_back_an_earlier_version(committee, users, page):
 def test_restore_refuses_unknown_versions_and_other_roles(committee, other_committee, users, page):
     member = f.MemberFactory(committee=committee, name="不变")
     other = f.MemberFactory(committee=other_committee)
-    assert (
-        page(users["leader"]).post(f"/org/members/{member.pk}/restore/", {"history_id": 1}).status_code == 403
-    )
-    response = page(users["office"]).post(
-        f"/org/members/{member.pk}/restore/", {"history_id": "999999"}, follow=True
-    )
+    assert page(users["leader"]).post(f"/org/members/{member.pk}/restore/", {"history_id": 1}).status_code == 403
+    response = page(users["office"]).post(f"/org/members/{member.pk}/restore/", {"history_id": "999999"}, follow=True)
     assert "没有这个历史版本" in response.content.decode()
     hid = other.history.first().history_id
-    assert (
-        page(users["office"]).post(f"/org/members/{other.pk}/restore/", {"history_id": hid}).status_code
-        == 404
-    )
+    assert page(users["office"]).post(f"/org/members/{other.pk}/restore/", {"history_id": hid}).status_code == 404

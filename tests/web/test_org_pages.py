@@ -35,9 +35,7 @@ def test_office_creates_edits_and_deletes_a_sector(committee, users, page):
     assert sector.name == "改名界别"
     assert client.post(f"/org/sectors/{sector.pk}/delete/").status_code == 302
     assert not Sector.objects.filter(pk=sector.pk).exists()
-    actions = set(
-        AuditEntry.objects.filter(model="org.sector", object_id=str(sector.pk)).values_list("action", "via")
-    )
+    actions = set(AuditEntry.objects.filter(model="org.sector", object_id=str(sector.pk)).values_list("action", "via"))
     assert actions == {("create", "page"), ("update", "page"), ("delete", "page")}
 
 
@@ -66,13 +64,9 @@ def test_duplicate_and_bad_reference_rows_show_chinese_errors(committee, users, 
     html = client.post("/org/sectors/", {"name": "重复界别"}).content.decode()
     assert "同名界别已存在" in html
     assert Sector.objects.filter(name="重复界别").count() == 1
-    html = client.post(
-        "/org/terms/", {"number": "11", "start": "2023-02-30", "end": "2028-01-01"}
-    ).content.decode()
+    html = client.post("/org/terms/", {"number": "11", "start": "2023-02-30", "end": "2028-01-01"}).content.decode()
     assert "有效的日期" in html
-    html = client.post(
-        "/org/terms/", {"number": "11", "start": "2028-01-01", "end": "2023-01-01"}
-    ).content.decode()
+    html = client.post("/org/terms/", {"number": "11", "start": "2028-01-01", "end": "2023-01-01"}).content.decode()
     assert "结束日期必须晚于开始日期" in html
     assert not Term.objects.filter(number=11).exists()
 
@@ -113,9 +107,7 @@ def test_office_creates_a_party_organisation_with_members(committee, other_commi
     mine = f.MemberFactory(committee=committee, party="cpc")
     theirs = f.MemberFactory(committee=other_committee, party="cpc")
     client = page(users["office"])
-    response = client.post(
-        "/org/party/new/", {"kind": "branch", "name": "新支部", "members": [mine.pk, theirs.pk]}
-    )
+    response = client.post("/org/party/new/", {"kind": "branch", "name": "新支部", "members": [mine.pk, theirs.pk]})
     assert response.status_code == 200  # the other committee's member is not a valid choice
     assert not PartyOrganization.objects.filter(name="新支部").exists()
     response = client.post("/org/party/new/", {"kind": "branch", "name": "新支部", "members": [mine.pk]})
