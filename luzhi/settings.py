@@ -53,7 +53,24 @@ INSTALLED_APPS = [
     "luzhi.core",
     "luzhi.org",
     "luzhi.accounts",
+    "luzhi.activities",
+    "luzhi.proposals",
+    "luzhi.opinions",
+    "luzhi.research",
+    "luzhi.ledger",
     "luzhi.dashboard",
+]
+
+# The domain apps, in menu order. Each may provide menu.py (sections()), api.py
+# (register(router)), urls.py (pages under /<app>/) and demo.py (demo_load()).
+LUZHI_DOMAIN_APPS = [
+    "luzhi.org",
+    "luzhi.activities",
+    "luzhi.proposals",
+    "luzhi.opinions",
+    "luzhi.research",
+    "luzhi.ledger",
+    "luzhi.accounts",
 ]
 
 MIDDLEWARE = [

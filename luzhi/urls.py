@@ -1,35 +1,23 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from luzhi.accounts import api as accounts_api
 from luzhi.accounts.views import LoginView
+from luzhi.core.registry import app_modules
 from luzhi.core.views import healthz
-from luzhi.org import api as org_api
 
+# Each domain app adds its own endpoints (its api.register) and pages (its urls.py).
 router = DefaultRouter()
-router.register("committees", org_api.CommitteeViewSet, basename="committee")
-router.register("terms", org_api.TermViewSet, basename="term")
-router.register("sectors", org_api.SectorViewSet, basename="sector")
-router.register("special-committees", org_api.SpecialCommitteeViewSet, basename="special-committee")
-router.register("member-groups", org_api.MemberGroupViewSet, basename="member-group")
-router.register("units", org_api.UnitViewSet, basename="unit")
-router.register("stations", org_api.StationViewSet, basename="station")
-router.register("members", org_api.MemberViewSet, basename="member")
-router.register("liaisons", org_api.LiaisonViewSet, basename="liaison")
-router.register("party-organizations", org_api.PartyOrganizationViewSet, basename="party-organization")
-router.register("users", accounts_api.UserViewSet, basename="user")
-router.register("lockouts", accounts_api.LockoutViewSet, basename="lockout")
-router.register("audit", accounts_api.AuditViewSet, basename="audit")
-
-api_v1 = [
-    path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
-    path("me/", accounts_api.MeView.as_view(), name="api-me"),
-    path("security-settings/", accounts_api.SecuritySettingsView.as_view(), name="api-security-settings"),
-    path("", include(router.urls)),
-]
+api_v1: list = []
+pages: list = []
+for module in app_modules("api"):
+    api_v1 += module.register(router)
+for app in settings.LUZHI_DOMAIN_APPS:
+    pages.append(path(f"{app.rsplit('.', 1)[1]}/", include(f"{app}.urls")))
+api_v1.append(path("", include(router.urls)))
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -39,7 +27,6 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("org/", include("luzhi.org.urls")),
-    path("accounts/", include("luzhi.accounts.urls")),
+    *pages,
     path("", include("luzhi.dashboard.urls")),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 import django_filters
 from axes.models import AccessAttempt
 from django.contrib.auth import authenticate
+from django.urls import URLPattern, path
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.authtoken.models import Token
@@ -14,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from luzhi.accounts import permissions
@@ -163,3 +165,15 @@ class AuditViewSet(XLSXListMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):  # type: ignore[override]
         return visible_to(AuditEntry.objects.all(), self.request.user)
+
+
+def register(router: SimpleRouter) -> list[URLPattern]:
+    """Add accounts, lockouts and the audit log to the API router; return the token and caller paths."""
+    router.register("users", UserViewSet, basename="user")
+    router.register("lockouts", LockoutViewSet, basename="lockout")
+    router.register("audit", AuditViewSet, basename="audit")
+    return [
+        path("auth/token/", TokenView.as_view(), name="api-token"),
+        path("me/", MeView.as_view(), name="api-me"),
+        path("security-settings/", SecuritySettingsView.as_view(), name="api-security-settings"),
+    ]

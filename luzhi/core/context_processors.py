@@ -7,45 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from luzhi.core.permissions import Rule, can
+from luzhi.core.menu import all_sections
+from luzhi.core.permissions import can
 from luzhi.core.roles import Role
-
-
-def _sections() -> list[tuple[str, list[tuple[str, str, str, Rule, str]]]]:
-    from luzhi.accounts import permissions as accounts
-    from luzhi.org import permissions as org
-
-    return [
-        (
-            "委员",
-            [
-                ("委员名册", "org:member-list", "people", org.MEMBERS, "read"),
-                ("导入名册", "org:member-import", "upload", org.MEMBERS, "write"),
-                ("联系制度", "org:liaison-list", "diagram-3", org.LIAISONS, "read"),
-                ("党组织", "org:party-list", "flag", org.PARTY_ORGS, "read"),
-            ],
-        ),
-        (
-            "组织",
-            [
-                ("本政协", "org:committee", "building", org.COMMITTEES, "read"),
-                ("届次", "org:terms-list", "calendar3", org.REFERENCE, "read"),
-                ("界别", "org:sectors-list", "grid", org.REFERENCE, "read"),
-                ("专门委员会", "org:special-committees-list", "collection", org.REFERENCE, "read"),
-                ("委员小组", "org:member-groups-list", "people-fill", org.REFERENCE, "read"),
-                ("承办单位", "org:units-list", "bank", org.UNITS, "read"),
-                ("一站两室", "org:stations-list", "house-door", org.REFERENCE, "read"),
-            ],
-        ),
-        (
-            "系统",
-            [
-                ("用户管理", "accounts:user-list", "person-gear", accounts.USERS, "read"),
-                ("安全设置", "accounts:security", "shield-lock", accounts.SECURITY, "read"),
-                ("审计日志", "accounts:audit", "journal-text", accounts.AUDIT, "read"),
-            ],
-        ),
-    ]
 
 
 def role_label(user: Any) -> str:
@@ -61,7 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     menu = []
-    for title, entries in _sections():
+    for title, entries in all_sections():
         items = [
             {"label": label, "url": reverse(name), "icon": icon, "active": request.path == reverse(name)}
             for label, name, icon, rule, action in entries

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
+from django.urls import URLPattern
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
@@ -12,6 +13,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
 
 from luzhi.core.api import ScopedModelViewSet
 from luzhi.core.xlsx import XLSX_MIME
@@ -188,3 +190,18 @@ class PartyOrganizationViewSet(ScopedModelViewSet):
     permission_rule = permissions.PARTY_ORGS
     xlsx_filename = "party-organizations"
     prefetch_related = ("members",)
+
+
+def register(router: SimpleRouter) -> list[URLPattern]:
+    """Add the organisation's viewsets to the API router."""
+    router.register("committees", CommitteeViewSet, basename="committee")
+    router.register("terms", TermViewSet, basename="term")
+    router.register("sectors", SectorViewSet, basename="sector")
+    router.register("special-committees", SpecialCommitteeViewSet, basename="special-committee")
+    router.register("member-groups", MemberGroupViewSet, basename="member-group")
+    router.register("units", UnitViewSet, basename="unit")
+    router.register("stations", StationViewSet, basename="station")
+    router.register("members", MemberViewSet, basename="member")
+    router.register("liaisons", LiaisonViewSet, basename="liaison")
+    router.register("party-organizations", PartyOrganizationViewSet, basename="party-organization")
+    return []

@@ -22,6 +22,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import models, transaction
 
 from luzhi.accounts.models import User
+from luzhi.core.registry import app_modules
 from luzhi.core.roles import Role
 from luzhi.core.services import object_create
 from luzhi.org.models import (
@@ -880,6 +881,10 @@ def demo_data_load(*, plan: DemoPlan | None = None) -> DemoResult:
             )
 
     _ensure_users(w, plan, committees, members, units, specials)
+    # Each other domain app adds its year of records to the county (its demo.demo_load).
+    for module in app_modules("demo"):
+        if module.__name__ != __name__:
+            result.created.update(module.demo_load(county=county))
     return result
 
 

@@ -1,0 +1,141 @@
+"""Activities (meetings, consultations, inspections, research visits, study…), attendance and reading."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from luzhi.core.scoping import CommitteeOwned
+from luzhi.org.models import Member, MemberGroup, SpecialCommittee, Station
+
+
+class Activity(CommitteeOwned):  # 履职活动
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", "全体会议"
+        STANDING_COMMITTEE = "standing_committee", "常委会会议"
+        CHAIR_MEETING = "chair_meeting", "主席会议"
+        PARTY_GROUP = "party_group", "党组会议"
+        OFFICE_PARTY_GROUP = "office_party_group", "机关党组会议"
+        CONSULTATION_PLENARY = "consultation_plenary", "全委会议协商"
+        CONSULTATION_STANDING = "consultation_standing", "专题议政性常委会会议协商"
+        CONSULTATION_COUNTERPART = "consultation_counterpart", "专委会对口协商"
+        CONSULTATION_SECTOR = "consultation_sector", "双月界别协商"
+        CONSULTATION_MONTHLY = "consultation_monthly", "月协商"
+        CONSULTATION_GRASSROOTS = "consultation_grassroots", "基层协商"
+        CONSULTATION_PROPOSAL = "consultation_proposal", "提案办理协商"
+        INSPECTION = "inspection", "视察"
+        RESEARCH_VISIT = "research_visit", "调研"
+        IMMERSIVE_RESEARCH = "immersive_research", "沉浸式调研"
+        STUDY = "study", "学习"
+        LECTURE = "lecture", "讲座"
+        TRAINING = "training", "培训"
+        CONSENSUS = "consensus", "凝聚共识活动"
+        BRIEFING = "briefing", "政情通报"
+        GROUP_ACTIVITY = "group_activity", "委员小组活动"
+        STATION_ACTIVITY = "station_activity", "站室活动"
+        OTHER = "other", "其他"
+
+    class Study(models.TextChoices):
+        FIRST_TOPIC = "first_topic", "第一议题"
+        LAW_OF_MONTH = "law_of_month", "每月一法"
+        THEORY = "theory", "理论学习"
+
+    RESEARCH_KINDS = (Kind.RESEARCH_VISIT, Kind.IMMERSIVE_RESEARCH)
+
+    kind = models.CharField("类型", max_length=30, choices=Kind.choices)
+    title = models.CharField("名称", max_length=200)
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期")
+    days = models.PositiveSmallIntegerField("天数", blank=True, help_text="实地天数，默认为起止日期之间的天数")
+    location = models.CharField("地点", max_length=200, blank=True)
+    station = models.ForeignKey(Station, null=True, blank=True, on_delete=models.PROTECT, verbose_name="站室")
+    special_committee = models.ForeignKey(
+        SpecialCommittee, null=True, blank=True, on_delete=models.PROTECT, verbose_name="专委会"
+    )
+    group = models.ForeignKey(MemberGroup, null=True, blank=True, on_delete=models.PROTECT, verbose_name="委员小组")
+    study = models.JSONField("学习内容", default=list, blank=True)  # list of Study values
+    participants = models.ManyToManyField(
+        Member, through="Attendance", related_name="activities", blank=True, verbose_name="参加委员"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start", "-id"]
+        verbose_name = verbose_name_plural = "履职活动"
+        indexes = [models.Index(fields=["committee", "start"]), models.Index(fields=["committee", "kind", "start"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if self.days is None and self.start and self.end:
+            self.days = (self.end - self.start).days + 1
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.start and self.end and self.end < self.start:
+            errors["end"] = "结束日期不能早于开始日期。"
+        if self.days is None and self.start and self.end and not errors:
+            self.days = (self.end - self.start).days + 1
+        if self.days is not None and self.days < 1:
+            errors["days"] = "天数至少为1天。"
+        if not isinstance(self.study, list) or any(tag not in self.Study.values for tag in self.study):
+            errors["study"] = "学习内容只能是第一议题、每月一法、理论学习。"
+        for field in ("station", "special_committee", "group"):
+            related = getattr(self, field)
+            if related is not None and self.committee_id and related.committee_id != self.committee_id:
+                errors[field] = "只能选择本政协的记录。"
+        if errors:
+            raise ValidationError(errors)
+
+
+class Attendance(CommitteeOwned):  # 出席情况: one row per invited member
+    class Status(models.TextChoices):
+        INVITED = "invited", "已邀请"
+        PRESENT = "present", "出席"
+        LEAVE = "leave", "请假"
+        ABSENT = "absent", "缺席"
+        OBSERVER = "observer", "列席"
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendance", verbose_name="活动")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendance", verbose_name="委员")
+    status = models.CharField("出席情况", max_length=10, choices=Status.choices, default=Status.INVITED)
+    speech = models.BooleanField("大会发言", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["activity_id", "member_id"]
+        verbose_name = verbose_name_plural = "出席情况"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "member"], name="attendance_once", violation_error_message="该委员已在参加名单中。"
+            )
+        ]
+        indexes = [models.Index(fields=["member", "status"]), models.Index(fields=["committee", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.activity}"
+
+
+class ReadingLog(CommitteeOwned):  # 书香政协: 周学一文、月讲一题、季读一书、年撰一稿
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "周学一文"
+        TALK = "talk", "月讲一题"
+        BOOK = "book", "季读一书"
+        ESSAY = "essay", "年撰一稿"
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="reading_logs", verbose_name="委员")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    title = models.CharField("题目", max_length=200)
+    date = models.DateField("日期")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = verbose_name_plural = "读书学习记录"
+        indexes = [models.Index(fields=["committee", "date"]), models.Index(fields=["member", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.title}"
