@@ -1,10 +1,11 @@
 """`make bench`: time Luzhi's main reads on a throwaway database and print the figures.
 
 Uses DATABASE_URL when set (PostgreSQL for real figures), else a temporary SQLite file.
-Results are written to bench/results/<name>.json. Later issues add their own benchmarks
-to BENCHMARKS.
+Every bench/<name>.py with a `run(timed)` function is a benchmark; `python -m bench org`
+runs only bench/org.py. Results are written to bench/results/<names>-<database>.json.
 """
 
+import importlib
 import json
 import os
 import platform
@@ -13,6 +14,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -47,11 +49,16 @@ def timed(client, path: str, n: int) -> dict[str, float]:
     }
 
 
+def _modules(only: list[str]) -> list[Any]:
+    """Every bench/<name>.py with a run(timed) function, or just the ones named on the command line."""
+    names = only or sorted(p.stem for p in Path(__file__).parent.glob("*.py") if not p.stem.startswith("_"))
+    modules = [importlib.import_module(f"bench.{name}") for name in names]
+    return [m for m in modules if hasattr(m, "run")]
+
+
 def main() -> None:
     _setup_django()
     from django.test.utils import setup_databases, setup_test_environment, teardown_databases
-
-    from bench import org
 
     setup_test_environment()
     old = setup_databases(verbosity=0, interactive=False)
@@ -61,12 +68,13 @@ def main() -> None:
         from django.db import connection
 
         results["database"] = connection.vendor
-        for name, rows in org.run(timed).items():
-            results["benchmarks"][name] = rows
+        only = sys.argv[1:]
+        for module in _modules(only):
+            results["benchmarks"].update(module.run(timed))
     finally:
         teardown_databases(old, verbosity=0)
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"org-{results['database']}.json"
+    out = RESULTS / f"{'-'.join(only) or 'all'}-{results['database']}.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
     print(f"{'benchmark':45} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}")
     for name, row in results["benchmarks"].items():
