@@ -130,6 +130,15 @@ class Term(CommitteeOwned):  # 届次
             raise ValidationError({"end": "结束日期必须晚于开始日期。"})
 
 
+def unique_name_per_committee(prefix: str, message: str) -> list[models.UniqueConstraint]:
+    """A name may appear once per committee."""
+    return [
+        models.UniqueConstraint(
+            fields=["committee", "name"], name=f"{prefix}_unique_name", violation_error_message=message
+        )
+    ]
+
+
 class NamedCommitteeThing(CommitteeOwned):
     name = models.CharField("名称", max_length=100)
 
@@ -146,13 +155,7 @@ class Sector(NamedCommitteeThing):  # 界别
 
     class Meta(NamedCommitteeThing.Meta):
         verbose_name = verbose_name_plural = "界别"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["committee", "name"],
-                name="sector_unique_name",
-                violation_error_message="同名界别已存在。",
-            )
-        ]
+        constraints = unique_name_per_committee("sector", "同名界别已存在。")
 
 
 class SpecialCommittee(NamedCommitteeThing):  # 专门委员会
@@ -160,13 +163,7 @@ class SpecialCommittee(NamedCommitteeThing):  # 专门委员会
 
     class Meta(NamedCommitteeThing.Meta):
         verbose_name = verbose_name_plural = "专门委员会"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["committee", "name"],
-                name="special_committee_unique_name",
-                violation_error_message="同名专委会已存在。",
-            )
-        ]
+        constraints = unique_name_per_committee("special_committee", "同名专委会已存在。")
 
 
 class MemberGroup(NamedCommitteeThing):  # 委员小组
@@ -174,13 +171,7 @@ class MemberGroup(NamedCommitteeThing):  # 委员小组
 
     class Meta(NamedCommitteeThing.Meta):
         verbose_name = verbose_name_plural = "委员小组"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["committee", "name"],
-                name="member_group_unique_name",
-                violation_error_message="同名委员小组已存在。",
-            )
-        ]
+        constraints = unique_name_per_committee("member_group", "同名委员小组已存在。")
 
 
 class Unit(NamedCommitteeThing):  # 承办单位
@@ -188,13 +179,7 @@ class Unit(NamedCommitteeThing):  # 承办单位
 
     class Meta(NamedCommitteeThing.Meta):
         verbose_name = verbose_name_plural = "承办单位"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["committee", "name"],
-                name="unit_unique_name",
-                violation_error_message="同名承办单位已存在。",
-            )
-        ]
+        constraints = unique_name_per_committee("unit", "同名承办单位已存在。")
 
     @classmethod
     def scope_role(cls, qs: models.QuerySet, user: User) -> models.QuerySet:
@@ -215,13 +200,7 @@ class Station(NamedCommitteeThing):  # 一站两室
 
     class Meta(NamedCommitteeThing.Meta):
         verbose_name = verbose_name_plural = "一站两室"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["committee", "name"],
-                name="station_unique_name",
-                violation_error_message="同名站室已存在。",
-            )
-        ]
+        constraints = unique_name_per_committee("station", "同名站室已存在。")
 
 
 class Member(CommitteeOwned):  # 政协委员
@@ -393,13 +372,7 @@ class PartyOrganization(CommitteeOwned):  # 党组 / 机关党组 / 党支部
     class Meta:
         ordering = ["id"]
         verbose_name = verbose_name_plural = "党组织"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["committee", "name"],
-                name="party_org_unique_name",
-                violation_error_message="同名党组织已存在。",
-            )
-        ]
+        constraints = unique_name_per_committee("party_org", "同名党组织已存在。")
 
     def __str__(self) -> str:
         return self.name
