@@ -1,5 +1,7 @@
 """Shared fixtures: two committees, a user of each role, API clients."""
 
+import os
+import subprocess
 from collections.abc import Callable
 from typing import Any
 
@@ -85,10 +87,34 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
+NEEDS_SYSTEM = "无法运行（缺少系统软件包）"
+
+
+def require_system_package(available: bool, what: str) -> None:
+    """Skip a test whose Debian package is missing — and fail it under CI=true, never a silent skip."""
+    if available:
+        return
+    message = f"{NEEDS_SYSTEM}：{what}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message + " — CI 中不允许跳过。", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def cjk_fonts() -> None:
+    """PDF tests need Debian's fonts-noto-cjk so that Chinese shows and is embedded."""
+    listing = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False).stdout
+    require_system_package("Noto" in listing and "CJK" in listing, "fonts-noto-cjk（PDF 中文字体）")
+
+
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any) -> None:
-    """Say plainly which browser tests could not run (CI turns that into a failure)."""
-    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "/e2e/" in r.nodeid]
+    """Say plainly which tests could not run for a missing system package (CI turns that into a failure)."""
+    skipped = [
+        r
+        for r in terminalreporter.stats.get("skipped", [])
+        if "/e2e/" in r.nodeid or NEEDS_SYSTEM in str(getattr(r, "longrepr", ""))
+    ]
     if skipped:
-        terminalreporter.section("browser tests not run")
+        terminalreporter.section("tests not run: system packages missing")
         for report in skipped:
             terminalreporter.write_line(f"NOT RUN: {report.nodeid}")

@@ -81,7 +81,7 @@ def _fonts(reader: PdfReader) -> set[str]:
     return names
 
 
-def test_pdf_embeds_chinese_fonts_and_shows_the_text(doc):
+def test_pdf_embeds_chinese_fonts_and_shows_the_text(doc, cjk_fonts):
     reader = PdfReader(io.BytesIO(render_pdf(doc)))
     assert len(reader.pages) == 2  # the page break
     assert {"Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold"} <= _fonts(reader)
@@ -89,7 +89,7 @@ def test_pdf_embeds_chinese_fonts_and_shows_the_text(doc):
     assert "示例县政协办公室" in text and "一、基本情况" in text
 
 
-def test_a3_landscape_page_size():
+def test_a3_landscape_page_size(cjk_fonts):
     pdf = render_pdf(Document(title="公示栏", page_size="A3", landscape=True, blocks=[Paragraph("x")]))
     box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (1191, 842)  # A3 landscape in points

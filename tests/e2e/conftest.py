@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import require_system_package
+
 CHROMIUM = os.environ.get("LUZHI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -35,11 +37,7 @@ def chromium_available() -> bool:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    if not chromium_available():
-        message = f"浏览器测试无法运行：找不到 {CHROMIUM}（请安装 Debian 软件包 chromium）"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message + " — CI 中不允许跳过。", pytrace=False)
-        pytest.skip(message)
+    require_system_package(chromium_available(), f"找不到浏览器 {CHROMIUM}（Debian 软件包 chromium）")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
