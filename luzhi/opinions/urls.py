@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from luzhi.opinions import views
 
 app_name = "opinions"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/", views.opinion_detail, name="detail"),
+]
