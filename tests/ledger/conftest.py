@@ -1,0 +1,18 @@
+"""Fixtures of the ledger tests: "today" moved to a fixed day."""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture
+def today(monkeypatch: Any) -> Callable[[date], None]:
+    """today(date) — make the ledger believe it is that day (default 2026-11-25)."""
+
+    def set_today(day: date) -> None:
+        monkeypatch.setattr("luzhi.ledger.clock.today", lambda: day)
+
+    set_today(date(2026, 11, 25))
+    return set_today
