@@ -119,6 +119,9 @@ class OpinionHolding(models.Model):
         constraints = [models.UniqueConstraint(fields=["report", "committee"], name="opinion_holding_unique")]
         indexes = [models.Index(fields=["committee", "report"])]
 
+    def __str__(self) -> str:
+        return f"{self.committee_id}:{self.report_id}"
+
 
 class OpinionEvent(models.Model):
     """One step on a report's trail, in the words the author will read."""
@@ -144,6 +147,9 @@ class OpinionEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
         verbose_name = verbose_name_plural = "办理轨迹"
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
 
 
 class OpinionAdoption(models.Model):  # 采用, credited at the adopting committee's level
@@ -218,6 +224,9 @@ class BulletinEntry(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["bulletin", "report"], name="bulletin_entry_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.bulletin_id}#{self.position}"
 
 
 class GrassrootsRecord(CommitteeOwned):  # 民情记录: a citizen's demand, answered 有回应、有回音

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from luzhi.core.api import LuzhiSerializer, ScopedRelatedField
+from luzhi.opinions.models import (
+    Bulletin,
+    GrassrootsRecord,
+    OpinionAdoption,
+    OpinionEvent,
+    OpinionInstruction,
+    OpinionReport,
+)
+
+
+class AdoptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OpinionAdoption
+        fields = ["committee", "level", "issue", "date"]
+
+
+class InstructionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OpinionInstruction
+        fields = ["level", "leader", "text", "date"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    committee_name = serializers.CharField(source="committee.name", read_only=True)
+
+    class Meta:
+        model = OpinionEvent
+        fields = ["kind", "committee", "committee_name", "note", "at"]
+
+
+class OpinionReportSerializer(LuzhiSerializer):
+    origin_committee = serializers.PrimaryKeyRelatedField(source="committee", read_only=True, label="报送政协")
+    adoptions = AdoptionSerializer(many=True, read_only=True)
+    instructions = InstructionSerializer(many=True, read_only=True)
+    content = serializers.CharField(label="正文", trim_whitespace=False, max_length=20000)
+
+    class Meta:
+        model = OpinionReport
+        fields = [
+            "id",
+            "committee",
+            "title",
+            "content",
+            "author",
+            "origin_committee",
+            "holder",
+            "status",
+            "submitted_at",
+            "reject_reason",
+            "edited_at",
+            "original_title",
+            "original_content",
+            "source_proposal_id",
+            "source_record",
+            "adoptions",
+            "instructions",
+        ]
+        read_only_fields = [
+            "committee",
+            "holder",
+            "status",
+            "submitted_at",
+            "reject_reason",
+            "edited_at",
+            "original_title",
+            "original_content",
+            "source_proposal_id",
+            "source_record",
+        ]
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if self.context.get("xlsx"):
+            data["adoptions"] = "；".join(f"{a['issue']}（{a['level']}）" for a in data["adoptions"])
+            data["instructions"] = "；".join(f"{i['leader']}（{i['level']}）" for i in data["instructions"])
+        return data
+
+
+class AdoptSerializer(serializers.Serializer):
+    issue = serializers.CharField(required=False, allow_blank=True, max_length=50, label="期号")
+    date = serializers.DateField(required=False, label="采用日期")
+
+
+class InstructionInputSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=OpinionInstruction._meta.get_field("level").choices, label="批示层级")
+    leader = serializers.CharField(max_length=100, label="批示领导")
+    text = serializers.CharField(max_length=5000, label="批示内容")
+    date = serializers.DateField(required=False, label="批示日期")
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, label="理由")
+
+
+class SendSerializer(serializers.Serializer):
+    recipient = serializers.CharField(max_length=200, label="报送单位")
+
+
+class BulletinSerializer(LuzhiSerializer):
+    reports = ScopedRelatedField(many=True, queryset=OpinionReport.objects.all(), label="信息")
+
+    class Meta:
+        model = Bulletin
+        fields = ["id", "committee", "year", "number", "title", "date", "reports"]
+        read_only_fields = ["committee"]
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["reports"] = [e.report_id for e in instance.entries.all()]
+        return data
+
+
+class GrassrootsRecordSerializer(LuzhiSerializer):
+    is_overdue = serializers.BooleanField(read_only=True, label="已逾期")
+
+    class Meta:
+        model = GrassrootsRecord
+        fields = [
+            "id",
+            "committee",
+            "member",
+            "station",
+            "citizen",
+            "demand",
+            "recorded_at",
+            "due_date",
+            "follow_up",
+            "status",
+            "response",
+            "responded_at",
+            "is_overdue",
+        ]
+        read_only_fields = ["committee", "status", "response", "responded_at"]
+        extra_kwargs = {"member": {"required": False}, "due_date": {"required": False}}
+
+
+class RespondSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000, label="回应内容")
+
+
+class ToOpinionSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, label="标题")
+    content = serializers.CharField(required=False, max_length=20000, label="正文")
