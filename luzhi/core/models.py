@@ -75,3 +75,28 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TextIndexEntry(models.Model):
+    """The stored terms of one indexed text (see core.similarity); one row per object.
+
+    Every write inserts a fresh row (a removal inserts a row without terms), so another
+    app server notices a change by the newest id and count and loads only what is new.
+    """
+
+    namespace = models.CharField("类别", max_length=40)
+    committee_id = models.BigIntegerField("所属政协")
+    object_id = models.BigIntegerField("对象编号")
+    year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
+    terms = models.JSONField("词项", null=True, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "相似度索引"
+        constraints = [
+            models.UniqueConstraint(fields=["namespace", "committee_id", "object_id"], name="text_index_once")
+        ]
+        indexes = [models.Index(fields=["namespace", "committee_id", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.namespace}:{self.committee_id}:{self.object_id}"
