@@ -24,6 +24,7 @@ from luzhi.opinions.models import (
     OpinionInstruction,
     OpinionReport,
 )
+from luzhi.opinions.selectors import grassroots_due
 from luzhi.opinions.workflow import transition
 from luzhi.org.models import Committee, Member, Station
 
@@ -332,3 +333,45 @@ def grassroots_to_opinion(
         author=record.member,
         source_record=record,
     )
+
+
+def grassroots_remind(*, within_days: int = 3) -> dict[str, int]:
+    """Tell members about their open records falling due, and members and offices about overdue ones."""
+    from luzhi.accounts.models import User
+
+    today = timezone.localdate()
+    due = list(grassroots_due(within_days=within_days).only("pk", "member_id", "committee_id", "citizen", "due_date"))
+    member_users: dict[int, list[int]] = {}
+    for uid, mid in User.objects.filter(member_id__in={r.member_id for r in due}, is_active=True).values_list(
+        "pk", "member_id"
+    ):
+        member_users.setdefault(mid, []).append(uid)
+    office_users: dict[int, list[int]] = {}
+    for uid, cid in User.objects.filter(
+        committee_id__in={r.committee_id for r in due}, role=Role.OFFICE, is_active=True
+    ).values_list("pk", "committee_id"):
+        office_users.setdefault(cid, []).append(uid)
+    counts = {"due": 0, "overdue": 0}
+    for record in due:
+        link = reverse("opinions:grassroots-detail", args=[record.pk])
+        if record.due_date < today:
+            counts["overdue"] += 1
+            notify(
+                users=member_users.get(record.member_id, []) + office_users.get(record.committee_id, []),
+                kind="grassroots_overdue",
+                title=f"民情记录已逾期未回应（{record.citizen}）",
+                body=f"回应期限为{record.due_date:%Y-%m-%d}。",
+                link=link,
+                key=f"grassroots:{record.pk}:overdue",
+            )
+        else:
+            counts["due"] += 1
+            notify(
+                users=member_users.get(record.member_id, []),
+                kind="grassroots_due",
+                title=f"民情记录即将到期（{record.citizen}）",
+                body=f"请于{record.due_date:%Y-%m-%d}前回应。",
+                link=link,
+                key=f"grassroots:{record.pk}:due",
+            )
+    return counts
