@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from luzhi.core.scoping import CommitteeOwned
 from luzhi.org.models import Member, MemberGroup, SpecialCommittee, Station
+
+if TYPE_CHECKING:
+    from luzhi.accounts.models import User
 
 
 class Activity(CommitteeOwned):  # 履职活动
@@ -103,6 +108,7 @@ class Attendance(CommitteeOwned):  # 出席情况: one row per invited member
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendance", verbose_name="委员")
     status = models.CharField("出席情况", max_length=10, choices=Status.choices, default=Status.INVITED)
     speech = models.BooleanField("大会发言", default=False)
+    signed_in_at = models.DateTimeField("签到时间", null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -139,3 +145,135 @@ class ReadingLog(CommitteeOwned):  # 书香政协: 周学一文、月讲一题�
 
     def __str__(self) -> str:
         return f"{self.member} · {self.title}"
+
+    def clean(self) -> None:
+        if self.member_id and self.committee_id and self.member.committee_id != self.committee_id:
+            raise ValidationError({"member": "只能选择本政协的委员。"})
+
+    @classmethod
+    def scope_role(cls, qs: models.QuerySet, user: User) -> models.QuerySet:
+        """A member sees only their own log; the office sees everyone's."""
+        from luzhi.core.roles import Role
+
+        if user.role in (Role.MEMBER, Role.LEADER):
+            return qs.filter(member_id=user.member_id)
+        if user.role == Role.OFFICE:
+            return qs
+        return qs.none()
+
+
+class LeaveRequest(CommitteeOwned):  # 请假申请: a member asks, the office approves or refuses
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已批准"
+        REFUSED = "refused", "未批准"
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="leave_requests", verbose_name="活动")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="leave_requests", verbose_name="委员")
+    reason = models.TextField("请假事由", max_length=1000)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="审批人"
+    )
+    note = models.CharField("审批意见", max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "请假申请"
+        indexes = [models.Index(fields=["committee", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.activity} 请假"
+
+    def clean(self) -> None:
+        if not (self.reason or "").strip():
+            raise ValidationError({"reason": "请填写请假事由。"})
+
+    @classmethod
+    def scope_role(cls, qs: models.QuerySet, user: User) -> models.QuerySet:
+        from luzhi.core.roles import Role
+
+        if user.role in (Role.MEMBER, Role.LEADER):
+            return qs.filter(member_id=user.member_id)
+        if user.role == Role.COMMITTEE_STAFF:
+            return qs.filter(activity__special_committee_id=user.special_committee_id)
+        if user.role == Role.OFFICE:
+            return qs
+        return qs.none()
+
+
+class CadenceRule(CommitteeOwned):  # 制度要求: how often something must happen, checked against the records
+    class Source(models.TextChoices):
+        ACTIVITY = "activity", "履职活动"
+        READING = "reading", "读书学习"
+
+    class Scope(models.TextChoices):
+        COMMITTEE = "committee", "全委"
+        EACH_GROUP = "each_group", "每个委员小组"
+        EACH_SPECIAL_COMMITTEE = "each_special_committee", "每个专委会"
+        EACH_LEADER = "each_leader", "每位主席会议成员"
+        EACH_MEMBER = "each_member", "每位委员"
+
+    class Measure(models.TextChoices):
+        COUNT = "count", "次数"
+        DAYS = "days", "天数"
+
+    class Period(models.TextChoices):
+        WEEK = "week", "每周"
+        MONTH = "month", "每月"
+        QUARTER = "quarter", "每季度"
+        HALF_YEAR = "half_year", "每半年"
+        YEAR = "year", "每年"
+
+    PERSON_SCOPES = (Scope.EACH_LEADER, Scope.EACH_MEMBER)
+
+    name = models.CharField("名称", max_length=100)
+    source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.ACTIVITY)
+    kinds = models.JSONField("类型", default=list)
+    study = models.CharField("须含学习内容", max_length=20, blank=True, choices=Activity.Study.choices)
+    scope = models.CharField("范围", max_length=30, choices=Scope.choices, default=Scope.COMMITTEE)
+    measure = models.CharField("计量", max_length=10, choices=Measure.choices, default=Measure.COUNT)
+    minimum = models.PositiveIntegerField("最低要求")
+    period = models.CharField("周期", max_length=10, choices=Period.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = "制度要求"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "name"],
+                name="cadence_rule_unique_name",
+                violation_error_message="同名制度要求已存在。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        known = Activity.Kind.values if self.source == self.Source.ACTIVITY else ReadingLog.Kind.values
+        if not isinstance(self.kinds, list) or not self.kinds:
+            errors["kinds"] = "请至少选择一种类型。"
+        elif any(kind not in known for kind in self.kinds):
+            label = "活动类型" if self.source == self.Source.ACTIVITY else "读书学习类型"
+            errors["kinds"] = f"类型只能是已知的{label}：{', '.join(known)}。"
+        if self.minimum is not None and self.minimum < 1:
+            errors["minimum"] = "最低要求至少为1。"
+        if self.source == self.Source.READING:
+            if self.study:
+                errors["study"] = "读书学习记录没有学习内容标签。"
+            if self.measure != self.Measure.COUNT:
+                errors["measure"] = "读书学习只能按次数计。"
+            if self.scope not in self.PERSON_SCOPES:
+                errors["scope"] = "读书学习只能按每位委员或每位主席会议成员计。"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_person_scope(self) -> bool:
+        return self.scope in self.PERSON_SCOPES
