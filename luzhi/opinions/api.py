@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from luzhi.core.api import ScopedModelViewSet, request_dict
+from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
 from luzhi.core.documents import document_response
 from luzhi.core.roles import Role
 from luzhi.opinions import permissions, services
@@ -25,6 +25,7 @@ from luzhi.opinions.selectors import (
     grassroots_list,
     opinion_held,
     opinion_list,
+    opinion_similar,
     opinion_statistics,
     opinion_trail,
 )
@@ -139,6 +140,22 @@ class OpinionReportViewSet(ScopedModelViewSet):
     def trail(self, request: Request, pk: Any = None) -> Response:
         """Every step taken on the report, oldest first."""
         return Response(s.EventSerializer(opinion_trail(report=self.get_object()), many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("text", str, required=True),
+            OpenApiParameter("limit", int),
+            OpenApiParameter("exclude", int),
+        ],
+        responses=s.SimilarSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"])
+    def similar(self, request: Request) -> Response:
+        """Earlier reports that read like the text (duplicate hints), best first."""
+        text = request.query_params.get("text", "")[:5000]
+        limit = as_id(request.query_params.get("limit", 5)) or 5
+        exclude = as_id(request.query_params.get("exclude", "")) if request.query_params.get("exclude") else None
+        return Response(opinion_similar(viewer=request.user, text=text, limit=min(limit, 20), exclude_id=exclude))
 
     @action(detail=False, methods=["get"], url_path="stats")
     def stats(self, request: Request) -> Response:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 CONTENT_MAX = 1500
 GRASSROOTS_DUE_DAYS = 15
+SIMILARITY_NAMESPACE = "opinion"  # reports' texts in core.similarity, per committee that held them
 
 Level = Committee.Level
 

@@ -10,7 +10,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from luzhi.core.scoping import visible_to
+from luzhi.core.similarity import find_similar
 from luzhi.opinions.models import (
+    SIMILARITY_NAMESPACE,
     Bulletin,
     GrassrootsRecord,
     Level,
@@ -19,6 +21,9 @@ from luzhi.opinions.models import (
     OpinionInstruction,
     OpinionReport,
 )
+
+# Below this a match shares only common words; the writer would learn nothing from it.
+SIMILAR_MIN_SCORE = 0.2
 
 
 def opinion_list(*, viewer: Any) -> QuerySet:
@@ -146,3 +151,31 @@ def opinion_statistics(*, viewer: Any, year: int | None = None) -> dict[str, Any
         "instructions_by_level": _levels(instructions_by_level),
         "grassroots": grassroots,
     }
+
+
+def opinion_similar(*, viewer: Any, text: str, limit: int = 5, exclude_id: int | None = None) -> list[dict[str, Any]]:
+    """Return earlier reports the viewer's committee has seen that read like the text, best first."""
+    if viewer.committee_id is None or not (text or "").strip():
+        return []
+    hits = find_similar(
+        namespace=SIMILARITY_NAMESPACE,
+        committee_id=viewer.committee_id,
+        text=text,
+        limit=limit,
+        exclude_id=exclude_id,
+    )
+    scores = {pk: score for pk, score in hits if score >= SIMILAR_MIN_SCORE}
+    rows = visible_to(OpinionReport.objects.all(), viewer).filter(pk__in=scores).select_related("author", "committee")
+    found = sorted(rows, key=lambda r: -scores[r.pk])
+    return [
+        {
+            "id": r.pk,
+            "title": r.title,
+            "committee": r.committee.name,
+            "author": r.author.name if r.author_id else "",
+            "status": r.status,
+            "year": r.submitted_at.year,
+            "score": round(scores[r.pk], 3),
+        }
+        for r in found
+    ]

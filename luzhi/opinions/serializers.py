@@ -148,3 +148,13 @@ class RespondSerializer(serializers.Serializer):
 class ToOpinionSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, label="标题")
     content = serializers.CharField(required=False, max_length=20000, label="正文")
+
+
+class SimilarSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    committee = serializers.CharField()
+    author = serializers.CharField()
+    status = serializers.CharField()
+    year = serializers.IntegerField()
+    score = serializers.FloatField()

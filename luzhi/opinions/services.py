@@ -14,7 +14,9 @@ from luzhi.core.audit import save_as
 from luzhi.core.errors import WorkflowError
 from luzhi.core.notifications import notify
 from luzhi.core.roles import Role
+from luzhi.core.similarity import index_text
 from luzhi.opinions.models import (
+    SIMILARITY_NAMESPACE,
     Bulletin,
     BulletinEntry,
     GrassrootsRecord,
@@ -58,6 +60,17 @@ def _tell_author(report: OpinionReport, *, kind: str, title: str, key: str) -> N
     )
 
 
+def _index(report: OpinionReport, committee_id: int) -> None:
+    """Let the committee's later duplicate hints find this report."""
+    index_text(
+        namespace=SIMILARITY_NAMESPACE,
+        committee_id=committee_id,
+        object_id=report.pk,
+        text=f"{report.title}\n{report.content}",
+        year=report.submitted_at.year,
+    )
+
+
 def _save(report: OpinionReport, *, actor: Any, reason: str | None = None) -> None:
     report.full_clean()
     save_as(report, actor=actor, reason=reason)
@@ -90,6 +103,7 @@ def opinion_submit(
     report.allow_long = allow_long
     _save(report, actor=actor)
     OpinionHolding.objects.create(report=report, committee=committee)
+    _index(report, committee.pk)
     _event(report, actor=actor, kind=OpinionEvent.Kind.SUBMITTED, committee=committee, note=note)
     return report
 
@@ -129,6 +143,8 @@ def opinion_edit(*, actor: Any, report: OpinionReport, title: str, content: str)
     report.title, report.content = title, content
     report.edited_at = timezone.now()
     _save(report, actor=actor)
+    for committee_id in report.holdings.values_list("committee_id", flat=True):
+        _index(report, committee_id)
     _event(report, actor=actor, kind=OpinionEvent.Kind.EDITED, committee=report.holder)
     return report
 
@@ -167,6 +183,7 @@ def opinion_forward(*, actor: Any, report: OpinionReport) -> OpinionReport:
     report.holder = parent
     _save(report, actor=actor)
     OpinionHolding.objects.get_or_create(report=report, committee=parent)
+    _index(report, parent.pk)
     _event(report, actor=actor, kind=OpinionEvent.Kind.FORWARDED, committee=holder, note=f"报送{parent}")
     from luzhi.accounts.models import User
 
