@@ -13,3 +13,5 @@ BULLETINS = Rule(read=INSIDERS - {Role.MEMBER}, write=_OFFICE)
 # Members record what they hear; staff record at a station on a member's behalf.
 GRASSROOTS = Rule(read=INSIDERS, write=INSIDERS)
 STATISTICS = Rule(read=INSIDERS - {Role.MEMBER}, write=_OFFICE)
+# "My reports" is for those who write as a member.
+OWN_REPORTS = Rule(read=frozenset({Role.MEMBER, Role.LEADER}), write=frozenset({Role.MEMBER, Role.LEADER}))

@@ -1,25 +1,465 @@
-"""Pages of opinion reports, bulletins and grassroots records."""
+"""Pages of opinion reports, bulletins and grassroots records.
+
+Each view checks the role with permissions.py, fetches through the scoped selectors (rows
+out of scope are 404; handling steps need the report to be held by the viewer's committee),
+calls one service and renders.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from collections.abc import Callable
+from typing import Any
 
-from luzhi.core.pages import rule_required
-from luzhi.core.scoping import access_by_id
-from luzhi.opinions import permissions
-from luzhi.opinions.models import GrassrootsRecord, OpinionReport
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from luzhi.core.documents import document_response
+from luzhi.core.errors import WorkflowError
+from luzhi.core.pages import StyledForm, add_service_errors, paginate, posted, require, rule_required
+from luzhi.core.permissions import can
+from luzhi.core.roles import Role
+from luzhi.core.scoping import access_by_id, visible_to
+from luzhi.opinions import permissions, services
+from luzhi.opinions.bulletins import bulletin_document
+from luzhi.opinions.models import CONTENT_MAX, Bulletin, GrassrootsRecord, Level, OpinionReport
+from luzhi.opinions.selectors import (
+    adoptable_reports,
+    bulletin_list,
+    bulletin_reports,
+    grassroots_list,
+    opinion_held,
+    opinion_list,
+    opinion_queue,
+    opinion_similar,
+    opinion_statistics,
+    opinion_trail,
+)
+from luzhi.opinions.workflow import allowed_steps
+from luzhi.org.models import Member, Station
+
+# ---- forms ---------------------------------------------------------------------------------
+
+
+class ReportForm(StyledForm):
+    title = forms.CharField(label="标题", max_length=200)
+    content = forms.CharField(
+        label="正文",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=f"一事一报，情况、问题、建议，不超过{CONTENT_MAX}字。",
+    )
+    author = forms.ModelChoiceField(label="作者（委员）", queryset=Member.objects.none(), required=False)
+
+    def __init__(self, *args: Any, user: Any, with_author: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if with_author:
+            self.fields["author"].queryset = visible_to(Member.objects.all(), user).filter(status=Member.Status.ACTIVE)
+        else:
+            del self.fields["author"]
+
+
+class AdoptForm(StyledForm):
+    issue = forms.CharField(label="期号", max_length=50, required=False, help_text="如：2026年第5期")
+
+
+class InstructionForm(StyledForm):
+    level = forms.ChoiceField(label="批示层级", choices=[("", "请选择"), *Level.choices])
+    leader = forms.CharField(label="批示领导", max_length=100)
+    text = forms.CharField(label="批示内容", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RejectForm(StyledForm):
+    reason = forms.CharField(label="不予采用的理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SendForm(StyledForm):
+    recipient = forms.CharField(label="报送单位", max_length=200, help_text="如：县委办公室、县政府办公室")
+
+
+class GrassrootsForm(StyledForm):
+    member = forms.ModelChoiceField(label="委员", queryset=Member.objects.none(), required=False)
+    station = forms.ModelChoiceField(label="站室", queryset=Station.objects.none(), required=False)
+    citizen = forms.CharField(label="群众", max_length=100, help_text="姓名或称呼、村组")
+    demand = forms.CharField(label="诉求（原话记录）", widget=forms.Textarea(attrs={"rows": 5}))
+    due_date = forms.DateField(
+        label="回应期限", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="默认15天后"
+    )
+    follow_up = forms.CharField(label="跟进责任人", max_length=100, required=False)
+
+    def __init__(self, *args: Any, user: Any, on_behalf: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = visible_to(Station.objects.all(), user)
+        if on_behalf:
+            self.fields["member"].queryset = visible_to(Member.objects.all(), user).filter(status=Member.Status.ACTIVE)
+            self.fields["member"].required = True
+        else:
+            del self.fields["member"]
+
+
+class RespondForm(StyledForm):
+    text = forms.CharField(label="回应内容", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ToOpinionForm(StyledForm):
+    title = forms.CharField(label="信息标题", max_length=200)
+
+
+def _run(form: forms.Form, write: Callable[[dict[str, Any]], Any]) -> Any:
+    """Validate the form and call the service; a ValidationError goes back onto the form."""
+    if not form.is_bound or not form.is_valid():
+        return None
+    try:
+        return write(dict(form.cleaned_data))
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+    except IntegrityError:
+        form.add_error(None, "数据与已有记录冲突，未保存。")
+    return None
+
+
+def _is_office(user: Any) -> bool:
+    return can(user, permissions.HANDLING, "write")
+
+
+# ---- reports -------------------------------------------------------------------------------
+
+
+@rule_required(permissions.REPORTS, "write")
+def opinion_create(request: HttpRequest) -> HttpResponse:
+    """Write a report (phone-first); similar earlier reports are shown as the text is typed."""
+    user = request.user
+    on_behalf = user.role not in (Role.MEMBER, Role.LEADER)
+    form = ReportForm(posted(request), user=user, with_author=on_behalf)
+
+    def write(data: dict[str, Any]) -> OpinionReport:
+        author = data.get("author") if on_behalf else user.member
+        return services.opinion_submit(
+            actor=user, committee=user.committee, title=data["title"], content=data["content"], author=author
+        )
+
+    report = _run(form, write)
+    if report is not None:
+        messages.success(request, "信息已报送，办理进展会显示在“我的信息”中。")
+        return redirect("opinions:detail", report.pk)
+    similar = []
+    if form.is_bound:
+        similar = opinion_similar(
+            viewer=user, text=f"{request.POST.get('title', '')}\n{request.POST.get('content', '')}"
+        )
+    return render(request, "opinions/form.html", {"form": form, "similar": similar, "content_max": CONTENT_MAX})
+
+
+@rule_required(permissions.REPORTS)
+def opinion_similar_partial(request: HttpRequest) -> HttpResponse:
+    """The duplicate hints for the text being written (htmx)."""
+    text = f"{request.GET.get('title', '')}\n{request.GET.get('content', '')}"[:5000]
+    exclude = request.GET.get("exclude")
+    similar = opinion_similar(
+        viewer=request.user, text=text, exclude_id=int(exclude) if exclude and exclude.isdigit() else None
+    )
+    return render(request, "opinions/_similar.html", {"similar": similar})
+
+
+@rule_required(permissions.REPORTS)
+def opinion_mine(request: HttpRequest) -> HttpResponse:
+    """The member's own reports, each with what happened to it."""
+    user = request.user
+    if user.member_id is None:
+        return redirect("opinions:list")
+    qs = opinion_list(viewer=user).filter(author_id=user.member_id)
+    return render(request, "opinions/mine.html", {"page": paginate(request, qs)})
+
+
+@rule_required(permissions.HANDLING)
+def opinion_index(request: HttpRequest) -> HttpResponse:
+    """Every report the committee sees: its own and those forwarded to it, with a status filter."""
+    qs = opinion_list(viewer=request.user)
+    status = request.GET.get("status")
+    if status in OpinionReport.Status.values:
+        qs = qs.filter(status=status)
+    return render(
+        request,
+        "opinions/list.html",
+        {"page": paginate(request, qs), "statuses": OpinionReport.Status.choices, "status": status},
+    )
+
+
+@rule_required(permissions.HANDLING)
+def opinion_queue_page(request: HttpRequest) -> HttpResponse:
+    """The office queue: reports the committee holds now (own incoming and forwarded to it)."""
+    page = paginate(request, opinion_queue(viewer=request.user))
+    rows = [
+        (r, opinion_similar(viewer=request.user, text=f"{r.title}\n{r.content}", limit=3, exclude_id=r.pk))
+        for r in page
+    ]
+    return render(request, "opinions/queue.html", {"page": page, "rows": rows})
 
 
 @rule_required(permissions.REPORTS)
 def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One report with its whole trail."""
-    report = access_by_id(request.user, OpinionReport, pk)
-    return render(request, "opinions/detail.html", {"report": report})
+    """One report with its whole trail; its holder's office also gets the handling forms."""
+    report = access_by_id(request.user, OpinionReport, pk, qs=opinion_list(viewer=request.user))
+    user = request.user
+    holds = _is_office(user) and (user.is_superuser or report.holder_id == user.committee_id)
+    steps = allowed_steps(report) if holds else []
+    similar = (
+        opinion_similar(viewer=user, text=f"{report.title}\n{report.content}", exclude_id=report.pk) if holds else []
+    )
+    return render(
+        request,
+        "opinions/detail.html",
+        {
+            "report": report,
+            "trail": opinion_trail(report=report),
+            "steps": steps,
+            "holds": holds,
+            "adopt_form": AdoptForm(),
+            "instruction_form": InstructionForm(),
+            "reject_form": RejectForm(),
+            "send_form": SendForm(),
+            "similar": similar,
+            "parent": report.holder.parent if "forward" in steps else None,
+        },
+    )
+
+
+@rule_required(permissions.HANDLING, "write")
+def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a held report; the author's original stays viewable."""
+    report = opinion_held(viewer=request.user, pk=pk)
+    initial = {"title": report.title, "content": report.content}
+    form = ReportForm(posted(request) or None, initial=initial, user=request.user, with_author=False)
+    try:
+        saved = _run(
+            form,
+            lambda d: services.opinion_edit(actor=request.user, report=report, title=d["title"], content=d["content"]),
+        )
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect("opinions:detail", report.pk)
+    if saved is not None:
+        messages.success(request, "已保存修改，原稿仍可查看。")
+        return redirect("opinions:detail", report.pk)
+    return render(request, "opinions/edit.html", {"form": form, "report": report, "content_max": CONTENT_MAX})
+
+
+_STEP_FORMS: dict[str, type[forms.Form] | None] = {
+    "adopt": AdoptForm,
+    "forward": None,
+    "instruction": InstructionForm,
+    "reject": RejectForm,
+    "send": SendForm,
+}
+_STEP_DONE = {
+    "adopt": "已采用。",
+    "forward": "已上报上级政协。",
+    "instruction": "已登记批示。",
+    "reject": "已作不予采用处理。",
+    "send": "已登记报送。",
+}
+
+
+@require_POST
+@rule_required(permissions.HANDLING, "write")
+def opinion_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Take one handling step on a held report; errors come back as messages."""
+    report = opinion_held(viewer=request.user, pk=pk)
+    form_class = _STEP_FORMS[step]
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        errors = "；".join(
+            f"{form.fields[k].label if k in form.fields else ''}：{'，'.join(v)}" for k, v in form.errors.items()
+        )
+        messages.error(request, f"未保存：{errors}")
+        return redirect("opinions:detail", report.pk)
+    data = form.cleaned_data if form is not None else {}
+    actor = request.user
+    try:
+        if step == "adopt":
+            services.opinion_adopt(actor=actor, report=report, issue=data["issue"])
+        elif step == "forward":
+            services.opinion_forward(actor=actor, report=report)
+        elif step == "instruction":
+            services.opinion_instruct(actor=actor, report=report, **data)
+        elif step == "reject":
+            services.opinion_reject(actor=actor, report=report, reason=data["reason"])
+        else:
+            services.opinion_send(actor=actor, report=report, recipient=data["recipient"])
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, "未保存：" + "；".join(exc.messages))
+    else:
+        messages.success(request, _STEP_DONE[step])
+    return redirect("opinions:detail", report.pk)
+
+
+# ---- bulletins -----------------------------------------------------------------------------
+
+
+@rule_required(permissions.BULLETINS)
+def bulletin_index(request: HttpRequest) -> HttpResponse:
+    """The committee's bulletin issues."""
+    return render(request, "opinions/bulletins.html", {"page": paginate(request, bulletin_list(viewer=request.user))})
+
+
+class BulletinForm(StyledForm):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    number = forms.IntegerField(label="期号", min_value=1, max_value=999)
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label="刊名", max_length=100, initial="社情民意")
+
+
+@rule_required(permissions.BULLETINS, "write")
+def bulletin_compose(request: HttpRequest) -> HttpResponse:
+    """Compose an issue: pick adopted reports and their order (the number beside each)."""
+    user = request.user
+    today = timezone.localdate()
+    last = bulletin_list(viewer=user).filter(year=today.year).order_by("-number").first()
+    form = BulletinForm(
+        posted(request),
+        initial={"year": today.year, "number": (last.number + 1) if last else 1, "date": today, "title": "社情民意"},
+    )
+    candidates = list(adoptable_reports(viewer=user)[:200])
+    chosen: list[tuple[int, OpinionReport]] = []
+    if request.method == "POST":
+        by_id = {r.pk: r for r in candidates}
+        for key in request.POST.getlist("report"):
+            if key.isdigit() and int(key) in by_id:
+                order = request.POST.get(f"order-{key}", "")
+                chosen.append((int(order) if order.isdigit() else 999, by_id[int(key)]))
+        chosen.sort(key=lambda pair: pair[0])
+
+    def write(data: dict[str, Any]) -> Bulletin:
+        return services.bulletin_compose(actor=user, committee=user.committee, reports=[r for _, r in chosen], **data)
+
+    bulletin = _run(form, write)
+    if bulletin is not None:
+        messages.success(request, f"已编成{bulletin}。")
+        return redirect("opinions:bulletin-detail", bulletin.pk)
+    selected = {r.pk for _, r in chosen}
+    return render(
+        request, "opinions/bulletin_form.html", {"form": form, "candidates": candidates, "selected": selected}
+    )
+
+
+@rule_required(permissions.BULLETINS)
+def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One issue with its reports in order and the downloads."""
+    bulletin = access_by_id(request.user, Bulletin, pk)
+    return render(
+        request, "opinions/bulletin_detail.html", {"bulletin": bulletin, "reports": bulletin_reports(bulletin=bulletin)}
+    )
+
+
+@rule_required(permissions.BULLETINS)
+def bulletin_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The issue as DOCX or PDF."""
+    bulletin = access_by_id(request.user, Bulletin, pk)
+    return document_response(bulletin_document(bulletin), fmt, f"bulletin-{bulletin.year}-{bulletin.number}")
+
+
+# ---- grassroots records --------------------------------------------------------------------
+
+
+@rule_required(permissions.GRASSROOTS)
+def grassroots_index(request: HttpRequest) -> HttpResponse:
+    """Grassroots records, overdue ones in red; ?overdue=1 shows only those."""
+    overdue = request.GET.get("overdue") in ("1", "true")
+    qs = grassroots_list(viewer=request.user, overdue=overdue)
+    status = request.GET.get("status")
+    if status in GrassrootsRecord.Status.values:
+        qs = qs.filter(status=status)
+    return render(
+        request,
+        "opinions/grassroots_list.html",
+        {"page": paginate(request, qs), "overdue": overdue, "status": status, "today": timezone.localdate()},
+    )
+
+
+@rule_required(permissions.GRASSROOTS, "write")
+def grassroots_create(request: HttpRequest) -> HttpResponse:
+    """Write down a citizen's demand (staff at a station record it for a member)."""
+    user = request.user
+    on_behalf = user.role not in (Role.MEMBER, Role.LEADER)
+    form = GrassrootsForm(
+        posted(request), user=user, on_behalf=on_behalf, initial={"station": request.GET.get("station")}
+    )
+
+    def write(data: dict[str, Any]) -> GrassrootsRecord:
+        member = data.pop("member", None) if on_behalf else user.member
+        return services.grassroots_record_create(actor=user, committee=user.committee, member=member, **data)
+
+    record = _run(form, write)
+    if record is not None:
+        messages.success(request, f"已记录，请于{record.due_date:%Y年%m月%d日}前回应。")
+        return redirect("opinions:grassroots-detail", record.pk)
+    return render(request, "opinions/grassroots_form.html", {"form": form})
 
 
 @rule_required(permissions.GRASSROOTS)
 def grassroots_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One grassroots record."""
-    record = access_by_id(request.user, GrassrootsRecord, pk)
-    return render(request, "opinions/grassroots_detail.html", {"record": record})
+    """One record; its member or staff respond, or turn it into an opinion report."""
+    record = access_by_id(request.user, GrassrootsRecord, pk, qs=grassroots_list(viewer=request.user))
+    respond_form = RespondForm(request.POST if request.POST.get("do") == "respond" else None)
+    to_opinion_form = ToOpinionForm(request.POST if request.POST.get("do") == "to-opinion" else None)
+    writes = can(request.user, permissions.GRASSROOTS, "write")
+    if request.method == "POST":
+        require(request.user, permissions.GRASSROOTS, "write")
+        try:
+            if _run(
+                respond_form, lambda d: services.grassroots_respond(actor=request.user, record=record, text=d["text"])
+            ):
+                messages.success(request, "已记录回应。")
+                return redirect("opinions:grassroots-detail", record.pk)
+            report = _run(
+                to_opinion_form,
+                lambda d: services.grassroots_to_opinion(actor=request.user, record=record, title=d["title"]),
+            )
+            if report is not None:
+                messages.success(request, "已转为社情民意信息。")
+                return redirect("opinions:detail", report.pk)
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+            return redirect("opinions:grassroots-detail", record.pk)
+    reports = visible_to(OpinionReport.objects.filter(source_record=record), request.user)
+    return render(
+        request,
+        "opinions/grassroots_detail.html",
+        {
+            "record": record,
+            "respond_form": respond_form,
+            "to_opinion_form": to_opinion_form,
+            "writes": writes,
+            "reports": reports,
+        },
+    )
+
+
+# ---- statistics ----------------------------------------------------------------------------
+
+
+@rule_required(permissions.STATISTICS)
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    """Reports by author, sector and status; adoptions and instructions by level; grassroots on time."""
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else timezone.localdate().year
+    stats = opinion_statistics(viewer=request.user, year=year)
+    levels = dict(Level.choices)
+    return render(
+        request,
+        "opinions/statistics.html",
+        {
+            "stats": stats,
+            "year": year,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+            "statuses": [(label, stats["by_status"][value]) for value, label in OpinionReport.Status.choices],
+            "adoptions": [(levels[k], v) for k, v in stats["adoptions_by_level"].items()],
+            "instructions": [(levels[k], v) for k, v in stats["instructions_by_level"].items()],
+        },
+    )

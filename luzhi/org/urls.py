@@ -18,6 +18,7 @@ urlpatterns = [
     path("party/<int:pk>/delete/", views.party_delete_page, name="party-delete"),
     path("liaisons/", views.liaison_list_page, name="liaison-list"),
     path("liaisons/<int:pk>/delete/", views.liaison_delete_page, name="liaison-delete"),
+    path("station/<int:pk>/", views.station_detail_page, name="station-detail"),
 ]
 for pages in views.REFERENCE_PAGES:
     urlpatterns += pages.urls

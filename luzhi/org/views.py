@@ -388,3 +388,35 @@ def liaison_delete_page(request: HttpRequest, pk: int) -> HttpResponse:
     object_delete(actor=request.user, instance=liaison)
     messages.success(request, f"已删除联系：{liaison}。")
     return redirect(f"{reverse('org:liaison-list')}?kind={liaison.kind}")
+
+
+# ---- station detail --------------------------------------------------------------------
+
+
+@rule_required(permissions.REFERENCE)
+def station_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One station (一站两室): the members active there, activities held there and records taken there."""
+    from luzhi.activities.models import Activity
+    from luzhi.opinions.models import GrassrootsRecord
+
+    station = access_by_id(request.user, Station, pk)
+    activities = visible_to(Activity.objects.filter(station=station), request.user).order_by("-start", "-id")
+    records = visible_to(GrassrootsRecord.objects.filter(station=station), request.user).select_related("member")
+    members = (
+        visible_to(Member.objects.all(), request.user)
+        .filter(models.Q(grassroots_records__station=station) | models.Q(activities__station=station))
+        .distinct()
+        .order_by("name")
+    )
+    return render(
+        request,
+        "org/station_detail.html",
+        {
+            "station": station,
+            "activities": activities[:50],
+            "activity_count": activities.count(),
+            "records": records[:50],
+            "record_count": records.count(),
+            "members": members[:100],
+        },
+    )
