@@ -502,3 +502,30 @@ def proposal_supervise(*, actor: Any, proposal: Proposal, date: dt.date, note: s
     record.full_clean()
     save_as(record, actor=actor)
     return record
+
+
+def proposal_remind(*, today: dt.date | None = None) -> dict[str, int]:
+    """Tell units and the office about cases due within seven days and overdue, once per case and kind."""
+    from luzhi.proposals.selectors import proposal_reminders
+
+    today = today or timezone.localdate()
+    counts = {"due": 0, "overdue": 0}
+    for proposal in proposal_reminders(today=today):
+        overdue = proposal.due_date < today
+        kind = "overdue" if overdue else "due"
+        counts[kind] += 1
+        unit_ids = [link.unit_id for link in proposal.units.all()]
+        title = (
+            f"提案已逾期未答复：第{proposal.number}号 {proposal.title}"
+            if overdue
+            else f"提案将于{proposal.due_date:%Y年%m月%d日}到期：第{proposal.number}号 {proposal.title}"
+        )
+        users = list(_unit_users(unit_ids)) + (list(_office_users(proposal.committee_id)) if overdue else [])
+        notify(
+            users=users,
+            kind=f"proposal_{kind}",
+            title=title,
+            link=_link(proposal),
+            key=f"proposal:{proposal.pk}:{kind}:{proposal.due_date.isoformat()}",
+        )
+    return counts
