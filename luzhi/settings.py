@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "luzhi.opinions",
     "luzhi.research",
     "luzhi.ledger",
+    "luzhi.scoring",
     "luzhi.dashboard",
 ]
 
@@ -70,6 +71,7 @@ LUZHI_DOMAIN_APPS = [
     "luzhi.opinions",
     "luzhi.research",
     "luzhi.ledger",
+    "luzhi.scoring",
     "luzhi.accounts",
 ]
 
@@ -169,6 +171,7 @@ for _prefix, _path in [
     ("vendor/bootstrap", _NODE / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", _NODE / "bootstrap-icons" / "font"),
     ("vendor/htmx", _NODE / "htmx.org" / "dist"),
+    ("vendor/echarts", _NODE / "echarts" / "dist"),
 ]:
     if _path.exists():
         STATICFILES_DIRS.append((_prefix, _path))
