@@ -1,7 +1,17 @@
-"""This app's entries in the menu: (section title, [(label, url name, icon, rule, action)])."""
+"""The ledger's entries in the menu."""
 
 from luzhi.core.menu import Section
+from luzhi.ledger import permissions
 
 
 def sections() -> list[Section]:
-    return []
+    return [
+        (
+            "督办台账",
+            [
+                ("年度计划与督办台账", "ledger:plan", "list-check", permissions.PLAN_ITEMS, "read"),
+                ("公示栏", "ledger:board", "trophy", permissions.BOARD, "read"),
+                ("月度工作计划", "ledger:monthly", "calendar-month", permissions.MONTHLY_PLANS, "read"),
+            ],
+        )
+    ]

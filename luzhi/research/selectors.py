@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -54,7 +55,7 @@ def topic_timeline(*, topic: ResearchTopic) -> list[dict[str, Any]]:
         entry: dict[str, Any] = {"number": number, "step": step, "state": state, "record": record}
         if record:
             art = record["artefact"]
-            entry["completed_at"] = record["completed_at"]
+            entry["completed_at"] = date.fromisoformat(record["completed_at"])
             entry["activities"] = [
                 activities[a]
                 for a in (art.get("briefing"), art.get("discussion"), *art.get("visits", []))

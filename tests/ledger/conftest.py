@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.test import Client
 
 
 @pytest.fixture
@@ -16,3 +17,15 @@ def today(monkeypatch: Any) -> Callable[[date], None]:
 
     set_today(date(2026, 11, 25))
     return set_today
+
+
+@pytest.fixture
+def page() -> Callable[[Any], Client]:
+    """page(user) — a Django test client with the user logged in through the session."""
+
+    def make(user: Any) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

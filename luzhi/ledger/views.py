@@ -1,0 +1,211 @@
+"""Pages of the ledger: the year's plan and items, one item with its progress form, the board, monthly plans."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from luzhi.core.documents import Document, Heading, Paragraph, Table, document_response
+from luzhi.core.pages import StyledForm, add_service_errors, paginate, posted, rule_required
+from luzhi.core.permissions import can
+from luzhi.core.scoping import access_by_id, visible_to
+from luzhi.ledger import charts, clock, permissions
+from luzhi.ledger.models import PlanItem, month_start
+from luzhi.ledger.permissions import is_office, may_report
+from luzhi.ledger.selectors import board, board_months, month_view, plan_item_list, plan_item_reports, plan_list
+from luzhi.ledger.services import monthly_plan_save, plan_item_report_progress
+from luzhi.org.models import SpecialCommittee
+from luzhi.org.selectors import acting_committee
+
+
+def _year(request: HttpRequest) -> int:
+    text = request.GET.get("year", "")
+    return int(text) if text.isascii() and text.isdigit() and 2000 <= int(text) <= 2100 else clock.today().year
+
+
+@rule_required(permissions.PLAN_ITEMS)
+def plan_page(request: HttpRequest) -> HttpResponse:
+    """The year's plan: every item with lead, committee, deadline, progress; overdue and stale in red."""
+    year, today = _year(request), clock.today()
+    items = plan_item_list(viewer=request.user, today=today).filter(plan__year=year)
+    status = request.GET.get("status", "")
+    if status in PlanItem.Status.values:
+        items = items.filter(state=status)
+    elif status == "stale":
+        items = items.filter(is_stale=True)
+    specials = visible_to(SpecialCommittee.objects.all(), request.user)
+    responsible = request.GET.get("responsible", "")
+    if responsible.isdigit():
+        items = items.filter(responsible_id=int(responsible))
+    return render(
+        request,
+        "ledger/plan.html",
+        {
+            "year": year,
+            "years": [year - 1, year, year + 1],
+            "plans": plan_list(viewer=request.user).filter(year=year),
+            "page": paginate(request, items),
+            "statuses": [*PlanItem.Status.choices, ("stale", "本月未调度")],
+            "status": status,
+            "specials": specials,
+            "responsible": responsible,
+            "today": today,
+        },
+    )
+
+
+class ProgressForm(StyledForm):
+    progress = forms.IntegerField(label="进度（%）", min_value=0, max_value=100)
+    note = forms.CharField(label="进展情况", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    problems = forms.CharField(
+        label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+
+
+@rule_required(permissions.PLAN_ITEMS)
+def item_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One item: milestones, links, progress reports and, for who may report, the monthly report form."""
+    today = clock.today()
+    item = access_by_id(request.user, PlanItem, pk, qs=plan_item_list(viewer=request.user, today=today))
+    reports = may_report(request.user, item) and can(request.user, permissions.PROGRESS, "write")
+    form = ProgressForm(posted(request), initial={"progress": item.progress})
+    if request.method == "POST":
+        if not reports:
+            raise PermissionDenied("只能报告本人牵头或本专委会负责的事项。")
+        if form.is_valid():
+            try:
+                plan_item_report_progress(actor=request.user, item=item, **form.cleaned_data, today=today)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"已报告进度 {form.cleaned_data['progress']}%。")
+                return redirect("ledger:item", pk=item.pk)
+    return render(
+        request,
+        "ledger/item.html",
+        {
+            "item": item,
+            "reports": plan_item_reports(item=item)[:50],
+            "form": form if reports else None,
+            "today": today,
+        },
+    )
+
+
+@rule_required(permissions.BOARD)
+def board_page(request: HttpRequest) -> HttpResponse:
+    """The board (公示栏): special committees ranked, with a chart of progress over the months."""
+    year, today = _year(request), clock.today()
+    rows = board(viewer=request.user, year=year, today=today)
+    months = board_months(viewer=request.user, year=year, today=today)
+    return render(
+        request,
+        "ledger/board.html",
+        {
+            "year": year,
+            "years": [year - 1, year, year + 1],
+            "rows": rows,
+            "chart": charts.line_chart(months["months"], months["series"]),
+            "today": today,
+        },
+    )
+
+
+@rule_required(permissions.BOARD)
+def board_pdf(request: HttpRequest) -> HttpResponse:
+    """The board as an A3 landscape PDF for the office wall."""
+    year, today = _year(request), clock.today()
+    rows = board(viewer=request.user, year=year, today=today)
+    committee = acting_committee(viewer=request.user)
+    overdue = plan_item_list(viewer=request.user, today=today).filter(plan__year=year, state=PlanItem.Status.OVERDUE)
+    doc = Document(
+        title=f"{year}年度重点工作督办公示栏",
+        subtitle=f"截至{today.year}年{today.month}月{today.day}日",
+        page_size="A3",
+        landscape=True,
+        footer=f"{committee.name}办公室",
+        blocks=[
+            Heading("一、各专委会晒成绩、亮短板"),
+            Table(
+                ["排名", "专委会", "事项数", "已完成", "逾期", "本月未调度", "平均进度"],
+                [
+                    [r["rank"], r["name"], r["total"], r["done"], r["overdue"], r["stale"], f"{r['avg_progress']}%"]
+                    for r in rows
+                ],
+                widths=[1, 4, 1.5, 1.5, 1.5, 2, 2],
+            ),
+            Heading("二、逾期未完成事项"),
+            Table(
+                ["事项", "牵头领导", "责任专委会", "完成时限", "进度"],
+                [[i.title, i.lead.name, i.responsible.name, i.deadline.isoformat(), f"{i.progress}%"] for i in overdue],
+                widths=[8, 2, 3, 2, 1.5],
+            )
+            if overdue
+            else Paragraph("无逾期事项。"),
+        ],
+    )
+    return document_response(doc, "pdf", f"{year}年督办公示栏")
+
+
+class MonthlyPlanForm(StyledForm):
+    special_committee = forms.ModelChoiceField(label="专委会", queryset=SpecialCommittee.objects.none())
+    tasks = forms.CharField(label="工作安排（每行一项）", widget=forms.Textarea(attrs={"rows": 5}), max_length=10000)
+
+    def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        qs = visible_to(SpecialCommittee.objects.all(), viewer)
+        if not is_office(viewer):
+            qs = qs.filter(pk=viewer.special_committee_id)
+        self.fields["special_committee"].queryset = qs
+
+
+def _month(request: HttpRequest) -> date:
+    text = request.GET.get("month", "")
+    try:
+        return month_start(date.fromisoformat(f"{text}-01"))
+    except ValueError:
+        return month_start(clock.today())
+
+
+@rule_required(permissions.MONTHLY_PLANS)
+def monthly_page(request: HttpRequest) -> HttpResponse:
+    """The office's month view of every special committee's work plan; staff file their own here."""
+    month = _month(request)
+    writes = can(request.user, permissions.MONTHLY_PLANS, "write")
+    form = MonthlyPlanForm(posted(request), viewer=request.user) if writes else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("您的角色无权填报月度工作计划。")
+        if form.is_valid():
+            try:
+                monthly_plan_save(
+                    actor=request.user,
+                    committee=acting_committee(viewer=request.user),
+                    special_committee=form.cleaned_data["special_committee"],
+                    month=month,
+                    tasks=form.cleaned_data["tasks"].splitlines(),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "已保存月度工作计划。")
+                return redirect(f"{request.path}?month={month:%Y-%m}")
+    prev = month_start(date.fromordinal(month.toordinal() - 1))
+    following = month_start(date(month.year + (month.month == 12), month.month % 12 + 1, 1))
+    return render(
+        request,
+        "ledger/monthly.html",
+        {
+            "month": month,
+            "prev": prev,
+            "next": following,
+            "rows": month_view(viewer=request.user, month=month),
+            "form": form,
+        },
+    )
