@@ -230,6 +230,9 @@ class CadenceRule(CommitteeOwned):  # 制度要求: how often something must hap
 
     PERSON_SCOPES = (Scope.EACH_LEADER, Scope.EACH_MEMBER)
 
+    # Rules are the committee's settings, installed with it: they go when an (empty) committee is deleted.
+    committee = models.ForeignKey("org.Committee", on_delete=models.CASCADE, related_name="+", verbose_name="所属政协")
+
     name = models.CharField("名称", max_length=100)
     source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.ACTIVITY)
     kinds = models.JSONField("类型", default=list)

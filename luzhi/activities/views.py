@@ -1,0 +1,383 @@
+"""Pages of activities: calendar, detail with attendance, leave, sign-in, reading log and the cadence report."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from luzhi.activities import permissions, selectors, services, signin
+from luzhi.activities.cadence import cadence_cell_records, cadence_report
+from luzhi.activities.forms import ActivityForm, InviteForm, LeaveForm, ReadingLogForm
+from luzhi.activities.models import Activity, Attendance, CadenceRule, LeaveRequest, ReadingLog
+from luzhi.core.errors import WorkflowError
+from luzhi.core.pages import add_service_errors, paginate, posted, rule_required
+from luzhi.core.periods import periods_of_year
+from luzhi.core.permissions import can
+from luzhi.core.scoping import access_by_id
+from luzhi.org.models import MemberGroup, Sector, SpecialCommittee
+from luzhi.org.selectors import acting_committee
+
+WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
+INVITE_MODELS = {"special_committee": SpecialCommittee, "group": MemberGroup, "sector": Sector}
+
+
+def _int(value: Any, default: int, low: int, high: int) -> int:
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and low <= int(text) <= high else default
+
+
+# ---- calendar and list -----------------------------------------------------------------
+
+
+@rule_required(permissions.ACTIVITIES)
+def activity_list_page(request: HttpRequest) -> HttpResponse:
+    """A month of activities as a calendar (desktop) and a list (every screen)."""
+    today = timezone.localdate()
+    year = _int(request.GET.get("year"), today.year, 1900, 2999)
+    month = _int(request.GET.get("month"), today.month if year == today.year else 1, 1, 12)
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    activities = list(selectors.activities_between(viewer=request.user, first=first, last=last))
+    kind = request.GET.get("kind", "")
+    if kind in Activity.Kind.values:
+        activities = [a for a in activities if a.kind == kind]
+    weeks = []
+    for week in calendar.Calendar().monthdatescalendar(year, month):
+        weeks.append([(d, d.month == month, [a for a in activities if a.start <= d <= a.end]) for d in week])
+    prev_month = first - timedelta(days=1)
+    next_month = last + timedelta(days=1)
+    return render(
+        request,
+        "activities/activity_list.html",
+        {
+            "year": year,
+            "month": month,
+            "weeks": weeks,
+            "weekdays": WEEKDAYS,
+            "activities": activities,
+            "today": today,
+            "kind": kind,
+            "kinds": Activity.Kind.choices,
+            "prev": prev_month,
+            "next": next_month,
+            "can_write": can(request.user, permissions.ACTIVITIES, "write"),
+        },
+    )
+
+
+# ---- one activity ----------------------------------------------------------------------
+
+
+@rule_required(permissions.ACTIVITIES)
+def activity_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """An activity: its facts, the invited list with attendance taking, leave requests, the sign-in QR code."""
+    activity = access_by_id(request.user, Activity, pk, qs=selectors.activity_list(viewer=request.user))
+    manage = permissions.may_manage(request.user, activity)
+    member = getattr(request.user, "member", None)
+    mine = activity.attendance.filter(member=member).first() if member else None
+    context: dict[str, Any] = {
+        "activity": activity,
+        "manage": manage,
+        "mine": mine,
+        "statuses": [c for c in Attendance.Status.choices if c[0] != Attendance.Status.INVITED],
+        "leave_form": LeaveForm(),
+        "my_leaves": activity.leave_requests.filter(member=member) if member else [],
+    }
+    if manage:
+        rows = list(selectors.activity_attendance(activity=activity))
+        context.update(
+            rows=rows,
+            counts={s: sum(1 for r in rows if r.status == s) for s in Attendance.Status.values},
+            invite_form=InviteForm(),
+            invite_choices={
+                "special_committee": SpecialCommittee.objects.filter(committee=activity.committee),
+                "group": MemberGroup.objects.filter(committee=activity.committee),
+                "sector": Sector.objects.filter(committee=activity.committee),
+            },
+            leaves=activity.leave_requests.select_related("member").order_by("-created_at"),
+        )
+    return render(request, "activities/activity_detail.html", context)
+
+
+@rule_required(permissions.ACTIVITIES, "write")
+def activity_form_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Schedule an activity or change one; end before start and other bad input are shown, nothing saved."""
+    activity = access_by_id(request.user, Activity, pk) if pk is not None else None
+    if activity is not None and not permissions.may_manage(request.user, activity):
+        raise PermissionDenied("专委会工作人员只能管理本专委会的活动。")
+    initial = {}
+    if activity is None and request.user.special_committee_id:
+        initial["special_committee"] = request.user.special_committee_id
+    form = ActivityForm(posted(request), instance=activity, viewer=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        participants = data.pop("participants")
+        try:
+            if activity is None:
+                saved = services.activity_schedule(
+                    actor=request.user,
+                    committee=acting_committee(viewer=request.user),
+                    data=data,
+                    participants=participants,
+                )
+            else:
+                saved = services.activity_update(
+                    actor=request.user, activity=activity, data=data, participants=participants
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("special_committee", str(exc))
+        else:
+            messages.success(request, f"已保存活动“{saved}”。")
+            return redirect("activities:activity-detail", pk=saved.pk)
+    return render(request, "activities/activity_form.html", {"form": form, "activity": activity})
+
+
+@require_POST
+@rule_required(permissions.ACTIVITIES, "write")
+def activity_delete_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete an activity whose attendance has not been taken."""
+    activity = access_by_id(request.user, Activity, pk)
+    try:
+        services.activity_cancel(actor=request.user, activity=activity)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect("activities:activity-detail", pk=pk)
+    messages.success(request, "已删除活动。")
+    return redirect("activities:activity-list")
+
+
+@require_POST
+@rule_required(permissions.ATTENDANCE, "write")
+def attendance_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the attendance form: one status (and speech) per invited member, all or nothing."""
+    activity = access_by_id(request.user, Activity, pk)
+    entries = []
+    for row in activity.attendance.all():
+        status = request.POST.get(f"status-{row.member_id}", "")
+        if status:
+            entries.append(
+                {
+                    "member": row.member_id,
+                    "status": status,
+                    "speech": request.POST.get(f"speech-{row.member_id}") == "on",
+                }
+            )
+    try:
+        services.attendance_record(actor=request.user, activity=activity, entries=entries)
+    except ValidationError as exc:
+        messages.error(request, "未保存：" + "；".join(exc.messages))
+    else:
+        messages.success(request, f"已保存 {len(entries)} 名委员的出席情况。")
+    return redirect("activities:activity-detail", pk=pk)
+
+
+@require_POST
+@rule_required(permissions.ACTIVITIES, "write")
+def invite_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Invite a whole special committee, group, sector, the standing members or everyone."""
+    activity = access_by_id(request.user, Activity, pk)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择邀请范围。")
+        return redirect("activities:activity-detail", pk=pk)
+    by, value = form.cleaned_data["by"], form.cleaned_data.get("id")
+    if by in INVITE_MODELS:
+        if value is None:
+            messages.error(request, "请选择专委会、委员小组或界别。")
+            return redirect("activities:activity-detail", pk=pk)
+        value = access_by_id(request.user, INVITE_MODELS[by], value).pk
+    members = selectors.invitees(committee=activity.committee, by=by, value=value)
+    try:
+        added = services.activity_invite(actor=request.user, activity=activity, members=members)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"新邀请 {added} 名委员。")
+    return redirect("activities:activity-detail", pk=pk)
+
+
+@rule_required(permissions.ACTIVITIES, "write")
+def activity_qr_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The activity's sign-in QR code (SVG), pointing at a signed link valid until the day after it ends."""
+    activity = access_by_id(request.user, Activity, pk)
+    if not permissions.may_manage(request.user, activity):
+        raise PermissionDenied("专委会工作人员只能管理本专委会的活动。")
+    token = signin.sign_in_token(activity.pk, signin.default_valid_until(activity.end))
+    url = request.build_absolute_uri(reverse("activities:sign-in", args=[activity.pk, token]))
+    svg = segno.make(url, error="m").svg_inline(scale=6, border=2)
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@rule_required(permissions.SIGN_IN)
+def sign_in_page(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """Opened from the QR code at the door: marks the invited member present, or says clearly why not."""
+    activity = access_by_id(request.user, Activity, pk)
+    try:
+        services.attendance_sign_in(actor=request.user, activity=activity, token=token)
+    except ValidationError as exc:
+        outcome, message = "danger", "；".join(exc.messages)
+    except WorkflowError as exc:
+        outcome, message = "warning", exc.message
+    else:
+        outcome, message = "success", "签到成功，欢迎参加！"
+    return render(request, "activities/sign_in.html", {"activity": activity, "outcome": outcome, "message": message})
+
+
+# ---- leave -----------------------------------------------------------------------------
+
+
+@require_POST
+@rule_required(permissions.LEAVE, "write")
+def leave_ask_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member asks for leave from an activity they are invited to."""
+    activity = access_by_id(request.user, Activity, pk)
+    form = LeaveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写请假事由。")
+        return redirect("activities:activity-detail", pk=pk)
+    try:
+        services.leave_request_create(actor=request.user, activity=activity, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "请假申请已提交，请等待审批。")
+    return redirect("activities:activity-detail", pk=pk)
+
+
+@rule_required(permissions.LEAVE_DECIDE)
+def leave_list_page(request: HttpRequest) -> HttpResponse:
+    """Leave requests to decide (pending first), with the history below."""
+    show_all = request.GET.get("all") == "1"
+    qs = selectors.leave_requests(viewer=request.user, pending_only=not show_all).order_by("status", "-created_at")
+    return render(request, "activities/leave_list.html", {"page": paginate(request, qs), "show_all": show_all})
+
+
+@require_POST
+@rule_required(permissions.LEAVE_DECIDE, "write")
+def leave_decide_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve or refuse one leave request."""
+    leave = access_by_id(request.user, LeaveRequest, pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.leave_request_decide(
+            actor=request.user, leave=leave, approve=approve, note=request.POST.get("note", "")
+        )
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已{'批准' if approve else '不批准'}{leave.member}的请假。")
+    return redirect(request.POST.get("next") or reverse("activities:leave-list"))
+
+
+# ---- member's own pages: invitations, reading log, calendar feed ----------------------------
+
+
+@rule_required(permissions.READING)
+def reading_page(request: HttpRequest) -> HttpResponse:
+    """A member's reading log (phone first): add an entry, see this year's count against the pledge."""
+    member = getattr(request.user, "member", None)
+    form = ReadingLogForm(posted(request), viewer=request.user, initial={"date": timezone.localdate()})
+    if request.method == "POST":
+        if not can(request.user, permissions.READING, "write"):
+            raise PermissionDenied("只有委员本人可以填写读书学习记录。")
+        if form.is_valid():
+            try:
+                services.reading_log_add(actor=request.user, data=dict(form.cleaned_data))
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "已记录。")
+                return redirect("activities:reading")
+    logs = selectors.reading_logs(viewer=request.user).order_by("-date", "-id")
+    year = timezone.localdate().year
+    counts = dict(logs.filter(date__year=year).order_by().values_list("kind").annotate(n=Count("id"))) if member else {}
+    pledge = [(value, label, counts.get(value, 0)) for value, label in ReadingLog.Kind.choices]
+    return render(
+        request,
+        "activities/reading.html",
+        {
+            "form": form,
+            "page": paginate(request, logs),
+            "pledge": pledge,
+            "year": year,
+            "is_member": member is not None,
+        },
+    )
+
+
+@rule_required(permissions.CALENDAR_FEED)
+def my_activities_page(request: HttpRequest) -> HttpResponse:
+    """A member's invitations from today on, with the private calendar feed link."""
+    member = request.user.member
+    if member is None:
+        raise Http404
+    feed = request.build_absolute_uri(reverse("activity-feed", args=[signin.feed_token(member.pk)]))
+    upcoming = selectors.my_upcoming(member=member, today=timezone.localdate())
+    return render(request, "activities/mine.html", {"rows": upcoming, "feed": feed})
+
+
+# ---- cadence ---------------------------------------------------------------------------
+
+
+@rule_required(permissions.CADENCE_REPORT)
+def cadence_page(request: HttpRequest) -> HttpResponse:
+    """The grid of rules × periods for a year, red where missed, with per-subject rows."""
+    today = timezone.localdate()
+    year = _int(request.GET.get("year"), today.year, 1900, 2999)
+    committee = acting_committee(viewer=request.user)
+    report = cadence_report(committee=committee, year=year, today=today)
+    for rule in report["rules"]:
+        labels = periods_of_year(rule["period"], year)
+        rule["labels"] = [p.label for p in labels]
+        rule["missed"] = sum(1 for row in rule["rows"] for c in row["periods"] if c["status"] == "missed")
+        rule["met"] = sum(1 for row in rule["rows"] for c in row["periods"] if c["status"] == "met")
+        rule["scope_label"] = CadenceRule.Scope(rule["scope"]).label
+        rule["period_label"] = CadenceRule.Period(rule["period"]).label
+        rule["many"] = len(rule["rows"]) > 12
+    return render(
+        request,
+        "activities/cadence.html",
+        {"report": report, "year": year, "years": range(today.year - 4, today.year + 1)},
+    )
+
+
+@rule_required(permissions.CADENCE_REPORT)
+def cadence_cell_page(request: HttpRequest, rule_id: int) -> HttpResponse:
+    """The records behind one cell of the report: the activities (or reading entries) that count."""
+    rule = access_by_id(request.user, CadenceRule, rule_id)
+    try:
+        start = date.fromisoformat(request.GET.get("start", ""))
+        end = date.fromisoformat(request.GET.get("end", ""))
+    except ValueError:
+        raise Http404 from None
+    subject = _int(request.GET.get("subject"), 0, 1, 2**62)
+    records = cadence_cell_records(rule=rule, subject_id=subject, start=start, end=end)
+    return render(
+        request,
+        "activities/cadence_cell.html",
+        {
+            "rule": rule,
+            "start": start,
+            "end": end,
+            "records": records[:500],
+            "reading": rule.source == "reading",
+            "subject_name": request.GET.get("name", ""),
+        },
+    )
