@@ -1,0 +1,439 @@
+"""The score ledger, derived by SQL from the records of every other feature — never typed in.
+
+Each family of codes is one SELECT over its source table (attendance, proposals,
+cosignatures, opinion adoptions and instructions, reading logs, grassroots records, the
+office's adjustments); the families are joined with UNION ALL into rows of
+(member, code, units, date, source). A member's ledger is those rows with the rule set's
+points; the scores are one aggregate over the same union: points per member and code,
+capped per code, then per shared cap, summed, graded and ranked (RANK(): 1, 1, 3) in SQL.
+
+Computed on read: nothing to keep in step, so a corrected attendance or a new adoption
+changes the ledger at once, and a committee-year is a few index range scans (see
+bench/scoring.py). The SQL is plain enough to run on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from luzhi.activities.models import Activity, Attendance, ReadingLog
+from luzhi.opinions.models import GrassrootsRecord, OpinionAdoption, OpinionInstruction, OpinionReport
+from luzhi.org.models import Member, Term
+from luzhi.proposals.models import Cosignature, Proposal
+from luzhi.scoring import rules
+from luzhi.scoring.models import ScoreAdjustment, ScoreRuleSet
+
+ACCEPTED = tuple(Proposal.PUBLIC)  # 立案: accepted and every later handling status
+# Typed NULLs: PostgreSQL resolves UNION column types pair by pair, so an untyped NULL would become text.
+NO_DATE = "CAST(NULL AS DATE)"
+NO_TIME = "CAST(NULL AS TIMESTAMP WITH TIME ZONE)"
+# The union's columns, named once (each family's SELECT lists them in this order).
+E = "e(member_id, code, units, on_date, on_at, source_type, source_id, title)"
+OUTPUT_CODES = ("proposal_lead", "proposal_cosign", *(f"opinion_adopted_{lv}" for lv in rules.LEVELS))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One earning event of one member, with the record that earned it."""
+
+    code: str
+    points: Decimal
+    date: dt.date | None
+    source_type: str
+    source_id: int
+    title: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}:{self.source_type}:{self.source_id}"
+
+    @property
+    def label(self) -> str:
+        return rules.LABELS.get(self.code, self.code)
+
+    def as_api(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "points": float(self.points),
+            "date": self.date.isoformat() if self.date else None,
+            "source": {"type": self.source_type, "id": self.source_id},
+            "entry": self.key,
+            "label": self.label,
+            "title": self.title,
+        }
+
+
+def rule_set_for(*, committee_id: int, year: int) -> ScoreRuleSet:
+    """The committee's rule set of the year, or a ValidationError (400) saying none is set."""
+    found = ScoreRuleSet.objects.filter(committee_id=committee_id, year=year).first()
+    if found is None:
+        raise ValidationError({"year": [f"{year}年度尚未制定考评细则，请办公室先建立当年的考评细则。"]})
+    return found
+
+
+def _tables() -> dict[str, str]:
+    models = {
+        "act": Activity,
+        "att": Attendance,
+        "prop": Proposal,
+        "cos": Cosignature,
+        "rep": OpinionReport,
+        "adp": OpinionAdoption,
+        "ins": OpinionInstruction,
+        "read": ReadingLog,
+        "gr": GrassrootsRecord,
+        "adj": ScoreAdjustment,
+    }
+    return {k: connection.ops.quote_name(m._meta.db_table) for k, m in models.items()}
+
+
+def _q(values: tuple[str, ...]) -> str:
+    """A SQL list of fixed code literals (our own constants, never user input)."""
+    return ", ".join(f"'{v}'" for v in values)
+
+
+def _families() -> list[tuple[frozenset[str], str, str]]:
+    """(codes produced, SELECT with {member} filter placeholder, which bounds it takes) per family."""
+    t = _tables()
+    present_codes = frozenset({"attend_plenary", "attend_standing", "attend_other", "leave", "absent"})
+    research = _q(tuple(Activity.RESEARCH_KINDS))
+    reviewed = "COALESCE(p.reviewed_at, p.submitted_at, p.created_at)"  # when a proposal was accepted
+    levels = frozenset(f"opinion_adopted_{lv}" for lv in rules.LEVELS)
+    instructions = frozenset(f"instruction_{lv}" for lv in rules.LEVELS)
+    return [
+        (
+            present_codes,
+            "SELECT att.member_id AS member_id,"
+            " CASE WHEN att.status = 'present' THEN (CASE a.kind WHEN 'plenary' THEN 'attend_plenary'"
+            " WHEN 'standing_committee' THEN 'attend_standing' ELSE 'attend_other' END)"
+            " WHEN att.status = 'leave' THEN 'leave' ELSE 'absent' END AS code,"
+            " CASE WHEN att.status = 'present' AND a.kind = 'plenary' THEN a.days ELSE 1 END AS units,"
+            f" a.start AS on_date, {NO_TIME} AS on_at, 'attendance' AS source_type, att.id AS source_id,"
+            " a.title AS title"
+            f" FROM {t['att']} att JOIN {t['act']} a ON a.id = att.activity_id"
+            " WHERE a.committee_id = %s AND a.start >= %s AND a.start <= %s"
+            " AND att.status IN ('present', 'leave', 'absent')[[member:att.member_id]]",
+            "dates",
+        ),
+        (
+            frozenset({"speech"}),
+            f"SELECT att.member_id, 'speech', 1, a.start, {NO_TIME}, 'attendance', att.id, a.title"
+            f" FROM {t['att']} att JOIN {t['act']} a ON a.id = att.activity_id"
+            " WHERE a.committee_id = %s AND a.start >= %s AND a.start <= %s AND att.speech"
+            "[[member:att.member_id]]",
+            "dates",
+        ),
+        (
+            frozenset({"research_day"}),
+            f"SELECT att.member_id, 'research_day', a.days, a.start, {NO_TIME}, 'attendance', att.id, a.title"
+            f" FROM {t['att']} att JOIN {t['act']} a ON a.id = att.activity_id"
+            " WHERE a.committee_id = %s AND a.start >= %s AND a.start <= %s"
+            f" AND att.status = 'present' AND a.kind IN ({research})[[member:att.member_id]]",
+            "dates",
+        ),
+        (
+            frozenset({"proposal_lead"}),
+            f"SELECT p.lead_id, 'proposal_lead', 1, {NO_DATE}, {reviewed},"
+            f" 'proposal', p.id, p.title FROM {t['prop']} p"
+            f" WHERE p.committee_id = %s AND p.year = %s AND p.status IN ({_q(ACCEPTED)})[[member:p.lead_id]]",
+            "year",
+        ),
+        (
+            frozenset({"proposal_key"}),
+            f"SELECT p.lead_id, 'proposal_key', 1, {NO_DATE}, {reviewed},"
+            f" 'proposal', p.id, p.title FROM {t['prop']} p"
+            f" WHERE p.committee_id = %s AND p.year = %s AND p.status IN ({_q(ACCEPTED)}) AND p.is_key"
+            "[[member:p.lead_id]]",
+            "year",
+        ),
+        (
+            frozenset({"proposal_cosign"}),
+            f"SELECT c.member_id, 'proposal_cosign', 1, {NO_DATE}, {reviewed},"
+            f" 'proposal', p.id, p.title FROM {t['cos']} c JOIN {t['prop']} p ON p.id = c.proposal_id"
+            f" WHERE p.committee_id = %s AND p.year = %s AND p.status IN ({_q(ACCEPTED)})"
+            " AND c.confirmed_at IS NOT NULL AND c.member_id <> p.lead_id[[member:c.member_id]]",
+            "year",
+        ),
+        (
+            levels,
+            f"SELECT r.author_id, 'opinion_adopted_' || x.level, 1, x.date, {NO_TIME}, 'opinion_adoption',"
+            " x.id, r.title"
+            f" FROM {t['adp']} x JOIN {t['rep']} r ON r.id = x.report_id"
+            " WHERE r.committee_id = %s AND x.date >= %s AND x.date <= %s AND r.author_id IS NOT NULL"
+            "[[member:r.author_id]]",
+            "dates",
+        ),
+        (
+            instructions,
+            f"SELECT r.author_id, 'instruction_' || x.level, 1, x.date, {NO_TIME}, 'opinion_instruction',"
+            " x.id, r.title"
+            f" FROM {t['ins']} x JOIN {t['rep']} r ON r.id = x.report_id"
+            " WHERE r.committee_id = %s AND x.date >= %s AND x.date <= %s AND r.author_id IS NOT NULL"
+            "[[member:r.author_id]]",
+            "dates",
+        ),
+        (
+            frozenset({"reading"}),
+            f"SELECT l.member_id, 'reading', 1, l.date, {NO_TIME}, 'reading_log', l.id, l.title"
+            f" FROM {t['read']} l WHERE l.committee_id = %s AND l.date >= %s AND l.date <= %s"
+            "[[member:l.member_id]]",
+            "dates",
+        ),
+        (
+            frozenset({"grassroots_responded"}),
+            f"SELECT g.member_id, 'grassroots_responded', 1, {NO_DATE}, g.responded_at, 'grassroots_record',"
+            " g.id, g.citizen"
+            f" FROM {t['gr']} g WHERE g.committee_id = %s AND g.status = 'responded'"
+            " AND g.responded_at >= %s AND g.responded_at < %s[[member:g.member_id]]",
+            "times",
+        ),
+        (
+            frozenset({rules.ADJUSTMENT}),
+            f"SELECT j.member_id, 'adjustment', j.points, j.date, {NO_TIME}, 'adjustment', j.id, j.reason"
+            f" FROM {t['adj']} j WHERE j.committee_id = %s AND j.year = %s[[member:j.member_id]]",
+            "year",
+        ),
+    ]
+
+
+def entries_sql(
+    *, committee_id: int, year: int, member_id: int | None = None, codes: set[str] | frozenset[str] | None = None
+) -> tuple[str, list[Any]]:
+    """The UNION ALL of every family producing one of `codes` (all when None), with its parameters."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    tz = timezone.get_current_timezone()
+    since = dt.datetime(year, 1, 1, tzinfo=tz)
+    until = dt.datetime(year + 1, 1, 1, tzinfo=tz)
+    bounds = {"dates": [first, last], "times": [since, until], "year": [year]}
+    parts, params = [], []
+    for produced, sql, kind in _families():
+        if codes is not None and not produced & set(codes):
+            continue
+        head, _, rest = sql.partition("[[member:")
+        column, _, tail = rest.partition("]]")
+        member_sql = f" AND {column} = %s" if member_id is not None else ""
+        parts.append(head + member_sql + tail)
+        params += [committee_id, *bounds[kind]]
+        if member_id is not None:
+            params.append(member_id)
+    return " UNION ALL ".join(parts), params
+
+
+def _rules_cte(rule_set: ScoreRuleSet) -> tuple[str, list[Any]]:
+    """CTEs r(code, points, cap, grp) and g(grp, cap) carrying the rule set into the query."""
+    group_of = {}
+    group_rows, group_params = [], []
+    for n, shared in enumerate(rule_set.shared_caps or []):
+        for code in shared["codes"]:
+            group_of[code] = f"g{n}"
+        group_rows.append("(CAST(%s AS TEXT), CAST(%s AS NUMERIC))")
+        group_params += [f"g{n}", str(shared["cap"])]
+    rows, params = [], []
+    for item in [*rule_set.items, {"code": rules.ADJUSTMENT, "points": 1}]:
+        rows.append("(CAST(%s AS TEXT), CAST(%s AS NUMERIC), CAST(%s AS NUMERIC), CAST(%s AS TEXT))")
+        cap = item.get("cap")
+        params += [item["code"], str(item["points"]), None if cap is None else str(cap), group_of.get(item["code"])]
+    groups = (
+        f"g(grp, cap) AS (VALUES {', '.join(group_rows)})"
+        if group_rows
+        else "g(grp, cap) AS (SELECT CAST(NULL AS TEXT), CAST(NULL AS NUMERIC) WHERE 1 = 0)"
+    )
+    return f"r(code, points, cap, grp) AS (VALUES {', '.join(rows)}), {groups}", params + group_params
+
+
+def _clamp(value: str, cap: str) -> str:
+    """SQL bounding value to [-cap, cap] (no bound when cap is NULL)."""
+    return (
+        f"CASE WHEN {cap} IS NULL THEN {value} WHEN {value} > {cap} THEN {cap}"
+        f" WHEN {value} < -{cap} THEN -{cap} ELSE {value} END"
+    )
+
+
+def _as_date(on_date: Any, on_at: Any) -> dt.date | None:
+    if on_date is not None:
+        return on_date if isinstance(on_date, dt.date) else parse_date(str(on_date)[:10])
+    if on_at is None:
+        return None
+    if not isinstance(on_at, dt.datetime):
+        on_at = parse_datetime(str(on_at))
+        if on_at is None:
+            return None
+    if timezone.is_naive(on_at):
+        on_at = timezone.make_aware(on_at, dt.UTC)
+    return timezone.localdate(on_at)
+
+
+def member_ledger(*, member: Member, year: int, rule_set: ScoreRuleSet | None = None) -> list[Entry]:
+    """Every entry of the member's year under the rule set, by date (codes the set leaves out earn nothing)."""
+    rule_set = rule_set or rule_set_for(committee_id=member.committee_id, year=year)
+    union, union_params = entries_sql(committee_id=member.committee_id, year=year, member_id=member.pk)
+    ctes, rule_params = _rules_cte(rule_set)
+    sql = (
+        f"WITH {ctes}, {E} AS ({union}) SELECT e.code, e.units * r.points, e.on_date, e.on_at,"
+        " e.source_type, e.source_id, e.title FROM e JOIN r ON r.code = e.code"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, rule_params + union_params)
+        rows = cursor.fetchall()
+    entries = [
+        Entry(code, Decimal(str(points)).quantize(Decimal("0.01")), _as_date(d, at), stype, int(sid), title or "")
+        for code, points, d, at, stype, sid, title in rows
+    ]
+    return sorted(entries, key=lambda e: (e.date or dt.date.min, e.code, e.source_id))
+
+
+def capped_total(entries: list[Entry], rule_set: ScoreRuleSet) -> tuple[Decimal, list[dict[str, Any]]]:
+    """The capped sum of a ledger, and per code: raw sum, cap and what counted (for showing one member)."""
+    caps = {i["code"]: i.get("cap") for i in rule_set.items}
+    raw: dict[str, Decimal] = {}
+    for entry in entries:
+        raw[entry.code] = raw.get(entry.code, Decimal(0)) + entry.points
+
+    def clamp(value: Decimal, cap: Any) -> Decimal:
+        if cap is None:
+            return value
+        cap = Decimal(str(cap))
+        return max(-cap, min(cap, value))
+
+    counted = {code: clamp(value, caps.get(code)) for code, value in raw.items()}
+    total = Decimal(0)
+    grouped: set[str] = set()
+    for shared in rule_set.shared_caps or []:
+        members = [c for c in shared["codes"] if c in counted]
+        total += clamp(sum((counted[c] for c in members), Decimal(0)), shared["cap"])
+        grouped.update(shared["codes"])
+    total += sum((v for c, v in counted.items() if c not in grouped), Decimal(0))
+    order = [*rules.CODES, rules.ADJUSTMENT]
+    summary = [
+        {
+            "code": code,
+            "label": rules.LABELS.get(code, code),
+            "raw": raw[code],
+            "cap": caps.get(code),
+            "counted": counted[code],
+        }
+        for code in sorted(raw, key=lambda c: order.index(c) if c in order else len(order))
+    ]
+    return total.quantize(Decimal("0.01")), summary
+
+
+def scores(*, committee_id: int, year: int, rule_set: ScoreRuleSet | None = None) -> list[dict[str, Any]]:
+    """Total, grade and rank (ties share a rank: 1, 1, 3) of every active or scored member, best first."""
+    rule_set = rule_set or rule_set_for(committee_id=committee_id, year=year)
+    union, union_params = entries_sql(committee_id=committee_id, year=year)
+    ctes, rule_params = _rules_cte(rule_set)
+    grades = rule_set.grades
+    member_table = connection.ops.quote_name(Member._meta.db_table)
+    sql = (
+        f"WITH {ctes}, {E} AS ({union}),"
+        " per_code AS (SELECT e.member_id, r.code, r.grp, r.cap, SUM(e.units * r.points) AS raw"
+        " FROM e JOIN r ON r.code = e.code GROUP BY e.member_id, r.code, r.grp, r.cap),"
+        f" buckets AS (SELECT c.member_id, SUM({_clamp('c.raw', 'c.cap')}) AS s, g.cap AS cap"
+        " FROM per_code c LEFT JOIN g ON g.grp = c.grp GROUP BY c.member_id, COALESCE(c.grp, c.code), g.cap),"
+        f" totals AS (SELECT member_id, ROUND(SUM({_clamp('s', 'cap')}), 2) AS total FROM buckets GROUP BY member_id)"
+        " SELECT m.id, m.name, COALESCE(t.total, 0) AS total,"
+        " RANK() OVER (ORDER BY COALESCE(t.total, 0) DESC) AS rnk,"
+        " CASE WHEN COALESCE(t.total, 0) >= CAST(%s AS NUMERIC) THEN 'excellent'"
+        " WHEN COALESCE(t.total, 0) >= CAST(%s AS NUMERIC) THEN 'qualified'"
+        " WHEN COALESCE(t.total, 0) >= CAST(%s AS NUMERIC) THEN 'basic' ELSE 'unqualified' END AS grade,"
+        " m.position, m.status"
+        f" FROM {member_table} m LEFT JOIN totals t ON t.member_id = m.id"
+        " WHERE m.committee_id = %s AND (m.status = 'active' OR t.member_id IS NOT NULL)"
+        " ORDER BY rnk, m.id"
+    )
+    bounds = [str(grades[g]) for g in rules.GRADES]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, rule_params + union_params + bounds + [committee_id])
+        rows = cursor.fetchall()
+    return [
+        {
+            "member": mid,
+            "name": name,
+            "total": float(Decimal(str(total)).quantize(Decimal("0.01"))),
+            "grade": grade,
+            "rank": rank,
+            "position": position,
+            "status": status,
+        }
+        for mid, name, total, rank, grade, position, status in rows
+    ]
+
+
+def term_window(*, committee_id: int, year: int) -> tuple[dt.date, dt.date, Term | None]:
+    """From the start of the term that covers the year to the end of the year (the year alone without a term)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    term = Term.objects.filter(committee_id=committee_id, start__lte=last, end__gte=first).order_by("-start").first()
+    if term is None:
+        return first, last, None
+    return max(term.start, dt.date(2000, 1, 1)), min(term.end, last), term
+
+
+def warnings(*, committee_id: int, year: int, rule_set: ScoreRuleSet | None = None) -> list[dict[str, Any]]:
+    """Members crossing the exit rules (委员进出机制) of the rule set, each reason with the records behind it."""
+    rule_set = rule_set or rule_set_for(committee_id=committee_id, year=year)
+    config = rule_set.warning_settings
+    board = scores(committee_id=committee_id, year=year, rule_set=rule_set)
+    active = {row["member"]: row for row in board if row["status"] == Member.Status.ACTIVE}
+    reasons: dict[int, list[dict[str, Any]]] = {}
+
+    if limit := config["plenary_absences"]:
+        since, until, term = term_window(committee_id=committee_id, year=year)
+        t = _tables()
+        sql = (
+            f"SELECT att.member_id, att.id, a.start, a.title FROM {t['att']} att"
+            f" JOIN {t['act']} a ON a.id = att.activity_id WHERE a.committee_id = %s AND a.kind = 'plenary'"
+            " AND att.status = 'absent' AND a.start >= %s AND a.start <= %s AND att.member_id IN ("
+            f" SELECT att2.member_id FROM {t['att']} att2 JOIN {t['act']} a2 ON a2.id = att2.activity_id"
+            " WHERE a2.committee_id = %s AND a2.kind = 'plenary' AND att2.status = 'absent'"
+            " AND a2.start >= %s AND a2.start <= %s GROUP BY att2.member_id HAVING COUNT(*) >= %s)"
+            " ORDER BY att.member_id, a.start"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [committee_id, since, until, committee_id, since, until, limit])
+            rows = cursor.fetchall()
+        records: dict[int, list[dict[str, Any]]] = {}
+        for member_id, att_id, start, title in rows:
+            records.setdefault(member_id, []).append(
+                {"type": "attendance", "id": att_id, "date": str(start)[:10], "title": title}
+            )
+        span = f"本届（{term}）" if term else f"{year}年度"
+        for member_id, found in records.items():
+            if member_id in active:
+                reasons.setdefault(member_id, []).append(
+                    {
+                        "code": "plenary_absences",
+                        "text": f"{span}无故缺席全体会议{len(found)}次（预警线{limit}次）",
+                        "records": found,
+                    }
+                )
+
+    if config["unqualified"]:
+        for member_id, row in active.items():
+            if row["grade"] == "unqualified":
+                reasons.setdefault(member_id, []).append(
+                    {"code": "unqualified", "text": f"{year}年度考评不合格（{row['total']:g}分）", "records": []}
+                )
+
+    if config["no_output"]:
+        union, params = entries_sql(committee_id=committee_id, year=year, codes=set(OUTPUT_CODES))
+        with connection.cursor() as cursor:
+            cursor.execute(f"WITH {E} AS ({union}) SELECT DISTINCT e.member_id FROM e", params)
+            productive = {row[0] for row in cursor.fetchall()}
+        for member_id in active:
+            if member_id not in productive:
+                reasons.setdefault(member_id, []).append(
+                    {"code": "no_output", "text": f"{year}年度无立案提案，也无被采用的社情民意信息", "records": []}
+                )
+
+    return [
+        {"member": mid, "name": active[mid]["name"], "reasons": reasons[mid]}
+        for mid in sorted(reasons, key=lambda m: (active[m]["rank"], m))
+    ]
