@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record
@@ -43,9 +44,16 @@ def _ip(request: Any) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
+def _plain(value: Any) -> Any:
+    """A value the JSON log can hold: a stored file is recorded by its name."""
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    return value
+
+
 def _tracked_values(history_instance: Any) -> dict[str, Any]:
     return {
-        f.attname: getattr(history_instance, f.attname)
+        f.attname: _plain(getattr(history_instance, f.attname))
         for f in history_instance.instance_type._meta.concrete_fields
         if hasattr(history_instance, f.attname)
     }
@@ -69,7 +77,7 @@ def _record_history(sender: Any, instance: models.Model, history_instance: Any, 
             changes = {k: [None, v] for k, v in _tracked_values(history_instance).items()}
         else:
             delta = history_instance.diff_against(prev)
-            changes = {c.field: [c.old, c.new] for c in delta.changes}
+            changes = {c.field: [_plain(c.old), _plain(c.new)] for c in delta.changes}
             if not changes and reason != "restore":
                 return
     elif kind == "+":
