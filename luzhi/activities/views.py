@@ -9,6 +9,7 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +29,7 @@ from luzhi.core.scoping import access_by_id
 from luzhi.org.models import MemberGroup, Sector, SpecialCommittee
 from luzhi.org.selectors import acting_committee
 
+SUMMARY_ABOVE = 12
 WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
 INVITE_MODELS = {"special_committee": SpecialCommittee, "group": MemberGroup, "sector": Sector}
 
@@ -350,7 +352,22 @@ def cadence_page(request: HttpRequest) -> HttpResponse:
         rule["met"] = sum(1 for row in rule["rows"] for c in row["periods"] if c["status"] == "met")
         rule["scope_label"] = CadenceRule.Scope(rule["scope"]).label
         rule["period_label"] = CadenceRule.Period(rule["period"]).label
-        rule["many"] = len(rule["rows"]) > 12
+        rule["many"] = len(rule["rows"]) > SUMMARY_ABOVE
+        if rule["many"]:
+            # Hundreds of members × 53 weeks is too much for one page: a summary row, the rows on request.
+            rule["summary"] = [
+                {
+                    "met": sum(1 for row in rule["rows"] if row["periods"][i]["status"] == "met"),
+                    "missed": sum(1 for row in rule["rows"] if row["periods"][i]["status"] == "missed"),
+                }
+                for i in range(len(labels))
+            ]
+            rule["total"] = len(rule["rows"])
+            if str(rule["rule"]) == request.GET.get("rule"):
+                rule["page"] = Paginator(rule["rows"], 50).get_page(request.GET.get("page"))
+                rule["rows"] = rule["page"].object_list
+            else:
+                rule["rows"] = []
     return render(
         request,
         "activities/cadence.html",

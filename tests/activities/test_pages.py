@@ -142,3 +142,14 @@ def test_cadence_page_grid_and_drill_down(users, committee):
     assert "一月党组会" in cell.text
     assert c.get(f"/activities/cadence/{rule.pk}/cell/?start=bad").status_code == 404
     assert client_for(users["member"]).get("/activities/cadence/").status_code == 403
+
+
+def test_cadence_page_summarises_many_people_and_pages_them_on_request(users, committee):
+    for _ in range(15):
+        f.MemberFactory(committee=committee)
+    c = client_for(users["office"])
+    page = c.get("/activities/cadence/?year=2026")
+    rule = CadenceRule.objects.get(committee=committee, name="年撰一稿")
+    assert "逐人查看" in page.text and "全部对象" in page.text
+    focused = c.get(f"/activities/cadence/?year=2026&rule={rule.pk}")
+    assert "第 1/1 页" in focused.text

@@ -1,0 +1,317 @@
+"""Demo activities for 示例县政协: all of 2025 and 2026 up to 25 November, with attendance, leave and reading.
+
+The plan is drawn from one seeded Random and fixed dates, so two runs plan the same
+records; rows that exist already (same kind, title and start) are left alone, so a
+second run adds nothing. A few requirements are deliberately missed (a party-group
+month, a group without activity, a leader short of 60 research days, weeks without
+study) so that the cadence report shows red cells next to green ones.
+Rows are written with bulk_create: thousands of attendance rows would take minutes
+through the audited write path, and demo rows need no audit trail.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+
+from luzhi.activities.models import Activity, Attendance, LeaveRequest, ReadingLog
+from luzhi.core.periods import periods_of_year
+from luzhi.org.models import Committee, Member, MemberGroup, SpecialCommittee
+
+SEED = 20260302
+TODAY = date(2026, 11, 25)
+YEARS = (2025, 2026)
+K = Activity.Kind
+S = Attendance.Status
+LAWS = [
+    "宪法",
+    "民法典",
+    "乡村振兴促进法",
+    "安全生产法",
+    "生态环境保护法",
+    "未成年人保护法",
+    "反电信网络诈骗法",
+    "食品安全法",
+    "黄河保护法",
+    "长江保护法",
+    "妇女权益保障法",
+    "统计法",
+]
+RESEARCH = [
+    "高标准农田建设",
+    "县域医共体",
+    "黄河流域生态保护",
+    "义务教育均衡",
+    "文旅融合",
+    "民营经济发展",
+    "农村饮水安全",
+    "养老服务体系",
+    "中药材产业",
+    "营商环境",
+    "基层社会治理",
+    "城乡供暖保障",
+]
+ARTICLES = ["《习近平谈治国理政》选读", "人民政协理论学习文章", "《人民政协报》评论", "协商民主专题文章"]
+BOOKS = ["《乡土中国》", "《人民政协概论》", "《中国共产党简史》", "《平凡的世界》", "《县域治理》"]
+
+
+def _plan(rng: random.Random, groups: list[MemberGroup], specials: list[SpecialCommittee]) -> list[dict[str, Any]]:
+    """Every activity of the two years, as field dicts with an `invite` key naming who is invited."""
+    acts: list[dict[str, Any]] = []
+
+    def add(kind: str, title: str, start: date, days: int = 1, invite: str = "leaders", **extra: Any) -> None:
+        if start <= TODAY or extra.pop("ahead", False):
+            acts.append(
+                {
+                    "kind": kind,
+                    "title": title,
+                    "start": start,
+                    "end": start + timedelta(days=days - 1),
+                    "days": days,
+                    "invite": invite,
+                    **extra,
+                }
+            )
+
+    for year in YEARS:
+        add(K.PLENARY, f"政协{year}年全体委员会议", date(year, 1, 8), days=3, invite="all", location="县会议中心")
+        for m in range(1, 13):
+            if not (year == 2025 and m == 8):  # 2025年8月党组会议漏开 — a red cell
+                add(
+                    K.PARTY_GROUP,
+                    f"{year}年{m}月党组会议",
+                    date(year, m, 6 + rng.randint(0, 3)),
+                    study=["first_topic", "law_of_month"],
+                    title_law=LAWS[m - 1],
+                    location="党组会议室",
+                )
+            add(K.CHAIR_MEETING, f"{year}年{m}月主席会议", date(year, m, 15 + rng.randint(0, 4)), location="三楼会议室")
+        for q in range(1, 5):
+            add(
+                K.STANDING_COMMITTEE,
+                f"{year}年第{q}季度常委会会议",
+                date(year, q * 3 - 1, 22),
+                invite="standing",
+                days=1,
+                study=["theory"],
+                location="县会议中心",
+            )
+        add(K.CONSENSUS, f"{year}年上半年凝聚共识活动", date(year, 5, 20), invite="standing", location="凝聚共识示范点")
+        if year == 2025:
+            add(K.CONSENSUS, "2025年下半年凝聚共识活动", date(2025, 10, 16), invite="standing")
+        for week in periods_of_year("week", year):
+            if rng.random() < 0.88:
+                add(
+                    K.STUDY,
+                    f"党组理论学习（{year}年第{week.index}周）",
+                    week.start + timedelta(days=2),
+                    study=["theory"],
+                    invite="party",
+                )
+        for n, group in enumerate(groups):
+            times = 0 if (year == 2025 and n == 4) else 1 + (n + year) % 2  # 第五小组2025年未开展活动
+            for t in range(times):
+                add(
+                    K.GROUP_ACTIVITY,
+                    f"{group.name}{year}年第{t + 1}次活动",
+                    date(year, 4 + 4 * t, 10 + n),
+                    invite=f"group:{group.pk}",
+                    group=group,
+                )
+        for n, special in enumerate(specials):
+            add(
+                K.CONSULTATION_COUNTERPART,
+                f"{special.name}{year}年对口协商",
+                date(year, 6, 3 + n),
+                invite=f"special:{special.pk}",
+                special_committee=special,
+            )
+        for n, topic in enumerate(RESEARCH):
+            start = date(year, 3 + (n % 8), 2 + 2 * n)
+            add(
+                K.RESEARCH_VISIT,
+                f"{topic}专题调研",
+                start,
+                days=5 + (n % 4),
+                invite=f"research:{n}",
+                location=rng.choice(["城关镇", "柳湾镇", "红山镇", "新集乡"]),
+            )
+        for q in range(1, 5):
+            add(
+                K.IMMERSIVE_RESEARCH,
+                f"{year}年第{q}季度沉浸式调研",
+                date(year, q * 3 - 2, 25),
+                days=2,
+                invite=f"immersive:{q}",
+            )
+        for m in (2, 4, 6, 8, 10, 12):
+            add(K.CONSULTATION_SECTOR, f"{year}年{m}月双月界别协商", date(year, m, 26), invite="standing")
+    # A meeting still ahead, for leave requests and the calendar feed.
+    add(K.CHAIR_MEETING, "2026年12月主席会议（扩大）", date(2026, 12, 3), invite="all_members_small", ahead=True)
+    return acts
+
+
+def _invited(spec: dict[str, Any], people: dict[str, Any], rng: random.Random) -> list[Member]:
+    who: str = spec["invite"]
+    leaders, standing, active = people["leaders"], people["standing"], people["active"]
+    if who == "leaders":
+        return leaders
+    if who == "all":
+        return active
+    if who == "standing":
+        return standing
+    if who == "party":
+        return [m for m in leaders if m.party == "cpc"]
+    if who.startswith("group:"):
+        return [m for m in active if m.group_id == int(who[6:])]
+    if who.startswith("special:"):
+        return [m for m in active if m.special_committee_id == int(who[8:])]
+    if who.startswith("research:"):
+        # Every leader takes part in most research; the last leader in only a few (under 60 days a year).
+        n = int(who[9:])
+        team = [m for i, m in enumerate(leaders) if i < len(leaders) - 1 or n < 3]
+        return team + rng.sample(standing, min(4, len(standing)))
+    if who.startswith("immersive:"):
+        q = int(who[10:])
+        return [m for i, m in enumerate(leaders) if not (i == 1 and q == 3)]  # one leader misses Q3
+    if who == "all_members_small":
+        return leaders + people["demo_member"]
+    return []
+
+
+@transaction.atomic
+def demo_load(*, county: Committee) -> Counter:
+    """Add the two demo years of activities, attendance, leave and reading to the county."""
+    created: Counter = Counter()
+    rng = random.Random(SEED)
+    groups = list(MemberGroup.objects.filter(committee=county).order_by("id"))
+    specials = list(SpecialCommittee.objects.filter(committee=county).order_by("id"))
+    active = list(Member.objects.filter(committee=county, status=Member.Status.ACTIVE).order_by("id"))
+    if not active:
+        return created
+    from luzhi.accounts.models import User
+
+    demo_user = User.objects.filter(username="member", committee=county).select_related("member").first()
+    demo_member = [demo_user.member] if demo_user and demo_user.member else []
+    people = {
+        "active": active,
+        "leaders": [m for m in active if m.is_leader],
+        "standing": [m for m in active if m.is_standing],
+        "demo_member": demo_member,
+    }
+    have = set(Activity.objects.filter(committee=county).values_list("kind", "title", "start"))
+    plan = _plan(rng, groups, specials)
+    new: list[tuple[Activity, list[Member]]] = []
+    for spec in plan:
+        invited = list({m.pk: m for m in _invited(spec, people, rng)}.values())
+        if (spec["kind"], spec["title"], spec["start"]) in have:
+            continue
+        law = spec.pop("title_law", None)
+        fields = {k: v for k, v in spec.items() if k != "invite"}
+        if law:
+            fields["location"] = f"党组会议室（学法：{law}）"
+        new.append((Activity(committee=county, **fields), invited))
+    if not new:
+        return created
+    Activity.objects.bulk_create([a for a, _ in new])
+    created["activities.Activity"] += len(new)
+
+    rows: list[Attendance] = []
+    leaves: list[LeaveRequest] = []
+    for activity, invited in new:
+        over = activity.end < TODAY
+        for member in invited:
+            status = S.INVITED
+            if over:
+                roll = rng.random()
+                if member.is_leader and activity.kind in Activity.RESEARCH_KINDS:
+                    roll /= 3  # leaders seldom miss their own research
+                status = (
+                    S.PRESENT if roll < 0.86 else S.LEAVE if roll < 0.93 else S.ABSENT if roll < 0.98 else S.OBSERVER
+                )
+            rows.append(
+                Attendance(
+                    committee=county,
+                    activity=activity,
+                    member=member,
+                    status=status,
+                    speech=activity.kind == K.PLENARY and status == S.PRESENT and rng.random() < 0.05,
+                )
+            )
+            if status == S.LEAVE:
+                leaves.append(
+                    LeaveRequest(
+                        committee=county,
+                        activity=activity,
+                        member=member,
+                        reason=rng.choice(["外出学习培训", "单位有紧急工作", "身体不适", "出差在外"]),
+                        status=LeaveRequest.Status.APPROVED,
+                        decided_at=None,
+                        note="同意",
+                    )
+                )
+    Attendance.objects.bulk_create(rows)
+    LeaveRequest.objects.bulk_create(leaves)
+    created["activities.Attendance"] += len(rows)
+    created["activities.LeaveRequest"] += len(leaves)
+
+    logs: list[ReadingLog] = []
+    readers = [*demo_member] + rng.sample(active, min(60, len(active)))
+    seen: set[int] = set()
+    for member in readers:
+        if member.pk in seen:
+            continue
+        seen.add(member.pk)
+        diligence = 0.95 if member in demo_member else rng.uniform(0.4, 0.95)
+        for year in YEARS:
+            for week in periods_of_year("week", year):
+                day = week.start + timedelta(days=rng.randint(0, 6))
+                if day < TODAY and rng.random() < diligence:
+                    logs.append(
+                        ReadingLog(
+                            committee=county,
+                            member=member,
+                            kind=ReadingLog.Kind.ARTICLE,
+                            title=rng.choice(ARTICLES),
+                            date=day,
+                        )
+                    )
+            for month in periods_of_year("month", year):
+                if month.start < TODAY and rng.random() < diligence:
+                    logs.append(
+                        ReadingLog(
+                            committee=county,
+                            member=member,
+                            kind=ReadingLog.Kind.TALK,
+                            title=f"{month.label}学习交流发言",
+                            date=month.start + timedelta(days=19),
+                        )
+                    )
+            for quarter in periods_of_year("quarter", year):
+                if quarter.start < TODAY and rng.random() < diligence:
+                    logs.append(
+                        ReadingLog(
+                            committee=county,
+                            member=member,
+                            kind=ReadingLog.Kind.BOOK,
+                            title=rng.choice(BOOKS),
+                            date=quarter.start + timedelta(days=40),
+                        )
+                    )
+            if year == 2025 and rng.random() < diligence:
+                logs.append(
+                    ReadingLog(
+                        committee=county,
+                        member=member,
+                        kind=ReadingLog.Kind.ESSAY,
+                        title="履职心得体会",
+                        date=date(2025, 12, 10),
+                    )
+                )
+    ReadingLog.objects.bulk_create(logs)
+    created["activities.ReadingLog"] += len(logs)
+    return created
