@@ -21,9 +21,13 @@ def _fast_hashing(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
+    """Each test starts with empty process caches: rolled-back rows must not live on in memory."""
     from django.core.cache import cache
 
+    from luzhi.core import similarity
+
     cache.clear()
+    similarity.forget_loaded()
 
 
 @pytest.fixture
