@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "luzhi.opinions",
     "luzhi.research",
     "luzhi.ledger",
+    "luzhi.participation",
     "luzhi.scoring",
     "luzhi.dashboard",
 ]
@@ -71,6 +72,7 @@ LUZHI_DOMAIN_APPS = [
     "luzhi.opinions",
     "luzhi.research",
     "luzhi.ledger",
+    "luzhi.participation",
     "luzhi.scoring",
     "luzhi.accounts",
 ]
