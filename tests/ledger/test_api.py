@@ -301,3 +301,13 @@ def test_staff_file_their_monthly_plan_and_not_anothers(committee, users, api, m
     response = client.post("/api/v1/monthly-plans/", {**body, "tasks": []}, format="json")
     assert response.status_code == 400  # the office view needs something to show
     assert api(users["member"]).get("/api/v1/monthly-plans/?month=2026-11-01").data["count"] == 1
+
+
+def test_item_list_exports_xlsx_with_chinese_labels(users, api, item):
+    from tests.api.conftest import read_xlsx
+
+    response = api(users["office"]).get("/api/v1/plan-items/?format=xlsx")
+    assert response.status_code == 200
+    rows = read_xlsx(response.content)
+    assert "状态" in rows[0] and "牵头领导" in rows[0]
+    assert rows[1][rows[0].index("状态")] == "推进中" and rows[1][rows[0].index("事项")] == item.title

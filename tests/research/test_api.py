@@ -229,3 +229,12 @@ def test_topic_list_query_count_does_not_grow(committee, users, api, n, django_a
     client = api(users["member"])
     with django_assert_num_queries(4):  # count, page, group members, outcomes
         assert client.get("/api/v1/research-topics/?year=2026").data["count"] == n
+
+
+def test_topic_list_exports_xlsx(users, api, topic):
+    from tests.api.conftest import read_xlsx
+
+    response = api(users["office"]).get("/api/v1/research-topics/?format=xlsx")
+    assert response.status_code == 200
+    rows = read_xlsx(response.content)
+    assert rows[1][rows[0].index("课题")] == topic.title and rows[1][rows[0].index("当前步骤")] == 1
