@@ -203,8 +203,11 @@ def member_import_template_page(request: HttpRequest) -> HttpResponse:
 class ReferencePages:
     """List, create, edit and delete one kind of reference row; configured once per model."""
 
-    def __init__(self, *, slug: str, model: type[models.Model], fields: list[str], rule: Rule, title: str) -> None:
+    def __init__(
+        self, *, slug: str, model: type[models.Model], fields: list[str], rule: Rule, title: str, detail: str = ""
+    ) -> None:
         self.slug, self.model, self.fields, self.rule, self.title = slug, model, fields, rule, title
+        self.detail = detail  # URL name of a detail page the first column links to, if any
         self.form_class = modelform_factory(model, form=ScopedModelForm, fields=fields)
 
     @property
@@ -219,6 +222,7 @@ class ReferencePages:
         return {
             "title": self.title,
             "slug": self.slug,
+            "detail": self.detail,
             "headers": [self.model._meta.get_field(f).verbose_name for f in self.fields],
             "can_write": can(request.user, self.rule, "write"),
             **extra,
@@ -295,6 +299,7 @@ REFERENCE_PAGES = [
         fields=["name", "kind", "location"],
         rule=permissions.REFERENCE,
         title="一站两室",
+        detail="org:station-detail",
     ),
 ]
 

@@ -176,3 +176,12 @@ def test_liaison_writes_are_for_the_office_and_the_committee(committee, other_co
     assert page(users["leader"]).post(f"/org/liaisons/{theirs.pk}/delete/").status_code == 403
     assert page(users["office"]).post(f"/org/liaisons/{theirs.pk}/delete/").status_code == 404
     assert Liaison.objects.filter(pk=theirs.pk).exists()
+
+
+def test_the_station_list_links_each_station_to_its_page(client, users):
+    from tests.factories import StationFactory
+
+    station = StationFactory(committee=users["office"].committee, name="城关镇委员工作站")
+    client.force_login(users["member"])
+    body = client.get("/org/stations/").content.decode()
+    assert f'href="/org/station/{station.pk}/"' in body
