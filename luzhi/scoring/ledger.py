@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -36,8 +37,20 @@ ACCEPTED = tuple(Proposal.PUBLIC)  # 立案: accepted and every later handling s
 NO_DATE = "CAST(NULL AS DATE)"
 NO_TIME = "CAST(NULL AS TIMESTAMP WITH TIME ZONE)"
 # The union's columns, named once (each family's SELECT lists them in this order).
-E = "e(member_id, code, units, on_date, on_at, source_type, source_id, title)"
+E = "e(member_id, code, units, on_date, on_at, source_type, source_id, title, link_id)"
 OUTPUT_CODES = ("proposal_lead", "proposal_cosign", *(f"opinion_adopted_{lv}" for lv in rules.LEVELS))
+
+
+# Where each source is shown: (url name, whether it takes the link id).
+LINKS = {
+    "attendance": ("activities:activity-detail", True),
+    "proposal": ("proposals:detail", True),
+    "opinion_adoption": ("opinions:detail", True),
+    "opinion_instruction": ("opinions:detail", True),
+    "reading_log": ("activities:reading", False),
+    "grassroots_record": ("opinions:grassroots-detail", True),
+    "adjustment": ("scoring:mine", False),
+}
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,7 @@ class Entry:
     source_type: str
     source_id: int
     title: str
+    link_id: int | None = None  # the page that shows the source: the activity, proposal, report, record, appeal
 
     @property
     def key(self) -> str:
@@ -58,6 +72,13 @@ class Entry:
     @property
     def label(self) -> str:
         return rules.LABELS.get(self.code, self.code)
+
+    @property
+    def link(self) -> str:
+        if self.link_id is None or self.source_type not in LINKS:
+            return ""
+        name, with_id = LINKS[self.source_type]
+        return reverse(name, args=[self.link_id]) if with_id else reverse(name)
 
     def as_api(self) -> dict[str, Any]:
         return {
@@ -68,6 +89,7 @@ class Entry:
             "entry": self.key,
             "label": self.label,
             "title": self.title,
+            "link": self.link,
         }
 
 
@@ -117,7 +139,7 @@ def _families() -> list[tuple[frozenset[str], str, str]]:
             " WHEN att.status = 'leave' THEN 'leave' ELSE 'absent' END AS code,"
             " CASE WHEN att.status = 'present' AND a.kind = 'plenary' THEN a.days ELSE 1 END AS units,"
             f" a.start AS on_date, {NO_TIME} AS on_at, 'attendance' AS source_type, att.id AS source_id,"
-            " a.title AS title"
+            " a.title AS title, a.id AS link_id"
             f" FROM {t['att']} att JOIN {t['act']} a ON a.id = att.activity_id"
             " WHERE a.committee_id = %s AND a.start >= %s AND a.start <= %s"
             " AND att.status IN ('present', 'leave', 'absent')[[member:att.member_id]]",
@@ -125,7 +147,7 @@ def _families() -> list[tuple[frozenset[str], str, str]]:
         ),
         (
             frozenset({"speech"}),
-            f"SELECT att.member_id, 'speech', 1, a.start, {NO_TIME}, 'attendance', att.id, a.title"
+            f"SELECT att.member_id, 'speech', 1, a.start, {NO_TIME}, 'attendance', att.id, a.title, a.id"
             f" FROM {t['att']} att JOIN {t['act']} a ON a.id = att.activity_id"
             " WHERE a.committee_id = %s AND a.start >= %s AND a.start <= %s AND att.speech"
             "[[member:att.member_id]]",
@@ -133,7 +155,7 @@ def _families() -> list[tuple[frozenset[str], str, str]]:
         ),
         (
             frozenset({"research_day"}),
-            f"SELECT att.member_id, 'research_day', a.days, a.start, {NO_TIME}, 'attendance', att.id, a.title"
+            f"SELECT att.member_id, 'research_day', a.days, a.start, {NO_TIME}, 'attendance', att.id, a.title, a.id"
             f" FROM {t['att']} att JOIN {t['act']} a ON a.id = att.activity_id"
             " WHERE a.committee_id = %s AND a.start >= %s AND a.start <= %s"
             f" AND att.status = 'present' AND a.kind IN ({research})[[member:att.member_id]]",
@@ -142,14 +164,14 @@ def _families() -> list[tuple[frozenset[str], str, str]]:
         (
             frozenset({"proposal_lead"}),
             f"SELECT p.lead_id, 'proposal_lead', 1, {NO_DATE}, {reviewed},"
-            f" 'proposal', p.id, p.title FROM {t['prop']} p"
+            f" 'proposal', p.id, p.title, p.id FROM {t['prop']} p"
             f" WHERE p.committee_id = %s AND p.year = %s AND p.status IN ({_q(ACCEPTED)})[[member:p.lead_id]]",
             "year",
         ),
         (
             frozenset({"proposal_key"}),
             f"SELECT p.lead_id, 'proposal_key', 1, {NO_DATE}, {reviewed},"
-            f" 'proposal', p.id, p.title FROM {t['prop']} p"
+            f" 'proposal', p.id, p.title, p.id FROM {t['prop']} p"
             f" WHERE p.committee_id = %s AND p.year = %s AND p.status IN ({_q(ACCEPTED)}) AND p.is_key"
             "[[member:p.lead_id]]",
             "year",
@@ -157,7 +179,7 @@ def _families() -> list[tuple[frozenset[str], str, str]]:
         (
             frozenset({"proposal_cosign"}),
             f"SELECT c.member_id, 'proposal_cosign', 1, {NO_DATE}, {reviewed},"
-            f" 'proposal', p.id, p.title FROM {t['cos']} c JOIN {t['prop']} p ON p.id = c.proposal_id"
+            f" 'proposal', p.id, p.title, p.id FROM {t['cos']} c JOIN {t['prop']} p ON p.id = c.proposal_id"
             f" WHERE p.committee_id = %s AND p.year = %s AND p.status IN ({_q(ACCEPTED)})"
             " AND c.confirmed_at IS NOT NULL AND c.member_id <> p.lead_id[[member:c.member_id]]",
             "year",
@@ -165,7 +187,7 @@ def _families() -> list[tuple[frozenset[str], str, str]]:
         (
             levels,
             f"SELECT r.author_id, 'opinion_adopted_' || x.level, 1, x.date, {NO_TIME}, 'opinion_adoption',"
-            " x.id, r.title"
+            " x.id, r.title, r.id"
             f" FROM {t['adp']} x JOIN {t['rep']} r ON r.id = x.report_id"
             " WHERE r.committee_id = %s AND x.date >= %s AND x.date <= %s AND r.author_id IS NOT NULL"
             "[[member:r.author_id]]",
@@ -174,7 +196,7 @@ def _families() -> list[tuple[frozenset[str], str, str]]:
         (
             instructions,
             f"SELECT r.author_id, 'instruction_' || x.level, 1, x.date, {NO_TIME}, 'opinion_instruction',"
-            " x.id, r.title"
+            " x.id, r.title, r.id"
             f" FROM {t['ins']} x JOIN {t['rep']} r ON r.id = x.report_id"
             " WHERE r.committee_id = %s AND x.date >= %s AND x.date <= %s AND r.author_id IS NOT NULL"
             "[[member:r.author_id]]",
@@ -182,7 +204,7 @@ def _families() -> list[tuple[frozenset[str], str, str]]:
         ),
         (
             frozenset({"reading"}),
-            f"SELECT l.member_id, 'reading', 1, l.date, {NO_TIME}, 'reading_log', l.id, l.title"
+            f"SELECT l.member_id, 'reading', 1, l.date, {NO_TIME}, 'reading_log', l.id, l.title, l.id"
             f" FROM {t['read']} l WHERE l.committee_id = %s AND l.date >= %s AND l.date <= %s"
             "[[member:l.member_id]]",
             "dates",
@@ -190,14 +212,14 @@ def _families() -> list[tuple[frozenset[str], str, str]]:
         (
             frozenset({"grassroots_responded"}),
             f"SELECT g.member_id, 'grassroots_responded', 1, {NO_DATE}, g.responded_at, 'grassroots_record',"
-            " g.id, g.citizen"
+            " g.id, g.citizen, g.id"
             f" FROM {t['gr']} g WHERE g.committee_id = %s AND g.status = 'responded'"
             " AND g.responded_at >= %s AND g.responded_at < %s[[member:g.member_id]]",
             "times",
         ),
         (
             frozenset({rules.ADJUSTMENT}),
-            f"SELECT j.member_id, 'adjustment', j.points, j.date, {NO_TIME}, 'adjustment', j.id, j.reason"
+            f"SELECT j.member_id, 'adjustment', j.points, j.date, {NO_TIME}, 'adjustment', j.id, j.reason, j.appeal_id"
             f" FROM {t['adj']} j WHERE j.committee_id = %s AND j.year = %s[[member:j.member_id]]",
             "year",
         ),
@@ -278,14 +300,22 @@ def member_ledger(*, member: Member, year: int, rule_set: ScoreRuleSet | None = 
     ctes, rule_params = _rules_cte(rule_set)
     sql = (
         f"WITH {ctes}, {E} AS ({union}) SELECT e.code, e.units * r.points, e.on_date, e.on_at,"
-        " e.source_type, e.source_id, e.title FROM e JOIN r ON r.code = e.code"
+        " e.source_type, e.source_id, e.title, e.link_id FROM e JOIN r ON r.code = e.code"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, rule_params + union_params)
         rows = cursor.fetchall()
     entries = [
-        Entry(code, Decimal(str(points)).quantize(Decimal("0.01")), _as_date(d, at), stype, int(sid), title or "")
-        for code, points, d, at, stype, sid, title in rows
+        Entry(
+            code,
+            Decimal(str(points)).quantize(Decimal("0.01")),
+            _as_date(d, at),
+            stype,
+            int(sid),
+            title or "",
+            int(link) if link is not None else None,
+        )
+        for code, points, d, at, stype, sid, title, link in rows
     ]
     return sorted(entries, key=lambda e: (e.date or dt.date.min, e.code, e.source_id))
 
@@ -388,7 +418,7 @@ def warnings(*, committee_id: int, year: int, rule_set: ScoreRuleSet | None = No
         since, until, term = term_window(committee_id=committee_id, year=year)
         t = _tables()
         sql = (
-            f"SELECT att.member_id, att.id, a.start, a.title FROM {t['att']} att"
+            f"SELECT att.member_id, att.id, a.start, a.title, a.id FROM {t['att']} att"
             f" JOIN {t['act']} a ON a.id = att.activity_id WHERE a.committee_id = %s AND a.kind = 'plenary'"
             " AND att.status = 'absent' AND a.start >= %s AND a.start <= %s AND att.member_id IN ("
             f" SELECT att2.member_id FROM {t['att']} att2 JOIN {t['act']} a2 ON a2.id = att2.activity_id"
@@ -400,9 +430,15 @@ def warnings(*, committee_id: int, year: int, rule_set: ScoreRuleSet | None = No
             cursor.execute(sql, [committee_id, since, until, committee_id, since, until, limit])
             rows = cursor.fetchall()
         records: dict[int, list[dict[str, Any]]] = {}
-        for member_id, att_id, start, title in rows:
+        for member_id, att_id, start, title, activity_id in rows:
             records.setdefault(member_id, []).append(
-                {"type": "attendance", "id": att_id, "date": str(start)[:10], "title": title}
+                {
+                    "type": "attendance",
+                    "id": att_id,
+                    "date": str(start)[:10],
+                    "title": title,
+                    "link": reverse("activities:activity-detail", args=[activity_id]),
+                }
             )
         span = f"本届（{term}）" if term else f"{year}年度"
         for member_id, found in records.items():

@@ -67,6 +67,7 @@ def test_a_member_reads_their_own_ledger(api, year):
         "entry": f"attend_plenary:attendance:{attendance.pk}",
         "label": "出席全体会议（每天）",
         "title": "十届四次全体会议",
+        "link": f"/activities/{year.p1.pk}/",
     }
 
 
