@@ -10,17 +10,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from luzhi.core.documents import Document, Heading, Paragraph, Table, document_response
-from luzhi.core.pages import StyledForm, add_service_errors, paginate, posted, rule_required
+from luzhi.core.pages import ServiceModelForm, StyledForm, add_service_errors, paginate, posted, rule_required
 from luzhi.core.permissions import can
 from luzhi.core.scoping import access_by_id, visible_to
+from luzhi.core.services import object_create, object_update
 from luzhi.ledger import charts, clock, permissions
-from luzhi.ledger.models import PlanItem, month_start
+from luzhi.ledger.models import Plan, PlanItem, month_start
 from luzhi.ledger.permissions import is_office, may_report
 from luzhi.ledger.selectors import board, board_months, month_view, plan_item_list, plan_item_reports, plan_list
 from luzhi.ledger.services import monthly_plan_save, plan_item_report_progress
-from luzhi.org.models import SpecialCommittee
+from luzhi.org.models import Member, SpecialCommittee
 from luzhi.org.selectors import acting_committee
 
 
@@ -56,6 +58,7 @@ def plan_page(request: HttpRequest) -> HttpResponse:
             "specials": specials,
             "responsible": responsible,
             "today": today,
+            "can_write": can(request.user, permissions.PLAN_ITEMS, "write"),
         },
     )
 
@@ -94,6 +97,7 @@ def item_page(request: HttpRequest, pk: int) -> HttpResponse:
             "reports": plan_item_reports(item=item)[:50],
             "form": form if reports else None,
             "today": today,
+            "can_write": can(request.user, permissions.PLAN_ITEMS, "write"),
         },
     )
 
@@ -209,3 +213,78 @@ def monthly_page(request: HttpRequest) -> HttpResponse:
             "form": form,
         },
     )
+
+
+class PlanForm(ServiceModelForm):
+    class Meta:
+        model = Plan
+        fields = ["year", "title", "approved_at", "approved_by"]
+        widgets = {"approved_at": forms.DateInput(attrs={"type": "date"})}
+
+
+class PlanItemForm(ServiceModelForm):
+    milestone_lines = forms.CharField(
+        label="进度安排（每行：节点名称，YYYY-MM-DD）", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    class Meta:
+        model = PlanItem
+        fields = ["plan", "kind", "origin", "title", "lead", "responsible", "deadline"]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        leaders = Member.objects.filter(position__in=Member.LEADER_POSITIONS, status=Member.Status.ACTIVE)
+        self.fields["plan"].queryset = visible_to(Plan.objects.all(), viewer)
+        self.fields["lead"].queryset = visible_to(leaders, viewer).order_by("id")
+        self.fields["responsible"].queryset = visible_to(SpecialCommittee.objects.all(), viewer)
+        if self.instance.pk and not self.is_bound:
+            self.initial["milestone_lines"] = "\n".join(f"{m['title']}，{m['due']}" for m in self.instance.milestones)
+
+    def clean_milestone_lines(self) -> list[dict[str, str]]:
+        milestones = []
+        for n, line in enumerate(self.cleaned_data["milestone_lines"].splitlines(), start=1):
+            if line.strip():
+                title, _, due = line.replace("，", ",").rpartition(",")
+                if not title.strip():
+                    raise ValidationError(f"第{n}行应为“节点名称，YYYY-MM-DD”。")
+                milestones.append({"title": title.strip(), "due": due.strip()})
+        return milestones
+
+
+@rule_required(permissions.PLANS, "write")
+def plan_create_page(request: HttpRequest) -> HttpResponse:
+    """Record the year's plan and its approval by the party committee."""
+    form = PlanForm(posted(request), initial={"year": clock.today().year})
+    if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data, "committee": acting_committee(viewer=request.user)}
+        try:
+            plan = object_create(actor=request.user, model=Plan, data=data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已登记“{plan}”。")
+            return redirect(f"{reverse('ledger:plan')}?year={plan.year}")
+    return render(request, "ledger/form.html", {"form": form, "title": "登记年度计划"})
+
+
+@rule_required(permissions.PLAN_ITEMS, "write")
+def item_form_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add an item to a plan (task, lead, responsible committee, deadline, milestones) or change one."""
+    item = access_by_id(request.user, PlanItem, pk) if pk is not None else None
+    form = PlanItemForm(posted(request), instance=item, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["milestones"] = data.pop("milestone_lines")
+        try:
+            if item is None:
+                data["committee"] = acting_committee(viewer=request.user)
+                item = object_create(actor=request.user, model=PlanItem, data=data)
+            else:
+                item = object_update(actor=request.user, instance=item, data=data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已保存事项“{item}”。")
+            return redirect("ledger:item", pk=item.pk)
+    return render(request, "ledger/form.html", {"form": form, "title": "编辑督办事项" if item else "新增督办事项"})

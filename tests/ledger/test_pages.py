@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from luzhi.ledger.models import MonthlyPlan, ProgressReport
+from luzhi.ledger.models import MonthlyPlan, Plan, PlanItem, ProgressReport
 from tests import factories as f
 from tests.ledger.factories import PlanFactory, PlanItemFactory, ProgressReportFactory
 
@@ -130,3 +130,42 @@ def test_plan_and_board_query_counts_do_not_grow(committee, users, page, today, 
 
 # Session, user and menu, the board, the special committees, one aggregate per month so far (11 on 2026-11-25).
 BOARD_QUERIES = 6 + 1 + 1 + 11
+
+
+def test_office_records_a_plan_and_adds_an_item_with_milestones(committee, users, page, today):
+    client = page(users["office"])
+    body = {"year": "2026", "title": "2026年度协商计划", "approved_at": "2026-02-10", "approved_by": "县委常委会"}
+    assert client.post("/ledger/plans/new/", body).status_code == 302
+    plan = Plan.objects.get(committee=committee)
+    special = users["committee_staff"].special_committee
+    item = {
+        "plan": plan.pk,
+        "kind": "research",
+        "origin": "party",
+        "title": "养老服务调研",
+        "lead": users["leader"].member_id,
+        "responsible": special.pk,
+        "deadline": "2026-09-30",
+        "milestone_lines": "制定方案，2026-04-30\n形成报告，2026-09-30",
+    }
+    response = client.post("/ledger/items/new/", item)
+    assert response.status_code == 302
+    saved = PlanItem.objects.get(title="养老服务调研")
+    assert saved.milestones == [{"title": "制定方案", "due": "2026-04-30"}, {"title": "形成报告", "due": "2026-09-30"}]
+    html = client.post(
+        "/ledger/items/new/", {**item, "title": "晚了", "milestone_lines": "报告，2026-10-01"}
+    ).content.decode()
+    assert "晚于完成时限" in html and not PlanItem.objects.filter(title="晚了").exists()
+    response = client.post(f"/ledger/items/{saved.pk}/edit/", {**item, "title": "养老服务体系调研"})
+    assert response.status_code == 302
+    saved.refresh_from_db()
+    assert saved.title == "养老服务体系调研"
+
+
+def test_only_the_office_creates_plans_and_items(committee, users, page, item):
+    for role in ("leader", "committee_staff", "member"):
+        client = page(users[role])
+        assert client.get("/ledger/plans/new/").status_code == 403
+        assert client.post("/ledger/items/new/", {"title": "x"}).status_code == 403
+        assert client.post(f"/ledger/items/{item.pk}/edit/", {"title": "x"}).status_code == 403
+    assert PlanItem.objects.count() == 1 and Plan.objects.count() == 1
