@@ -1,12 +1,21 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from luzhi.core.api import as_id
 from luzhi.core.permissions import can
+from luzhi.dashboard.selectors import year_dashboard
 from luzhi.org import permissions as org_permissions
 from luzhi.org.selectors import member_counts
+from luzhi.scoring import permissions as scoring_permissions
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page after login: who you are, the roster in figures, what you can do."""
+    """The landing page after login: who you are, the roster in figures, the year's dashboard, what you can do."""
     counts = member_counts(viewer=request.user) if can(request.user, org_permissions.MEMBERS) else None
-    return render(request, "dashboard/home.html", {"counts": counts})
+    dashboard = None
+    if can(request.user, scoring_permissions.DASHBOARD) and request.user.committee_id:
+        year = as_id(request.GET.get("year", ""))
+        year = year if year is not None and 2000 <= year <= 2100 else timezone.localdate().year
+        dashboard = year_dashboard(viewer=request.user, year=year)
+    return render(request, "dashboard/home.html", {"counts": counts, "dashboard": dashboard})

@@ -473,3 +473,21 @@ def warnings(*, committee_id: int, year: int, rule_set: ScoreRuleSet | None = No
         {"member": mid, "name": active[mid]["name"], "reasons": reasons[mid]}
         for mid in sorted(reasons, key=lambda m: (active[m]["rank"], m))
     ]
+
+
+IDLE_EXCLUDED = frozenset({"leave", "absent", rules.ADJUSTMENT})
+
+
+def idle_members(*, committee_id: int, year: int) -> list[dict[str, Any]]:
+    """Active members with nothing recorded in the year (no attendance, proposal, report, record or reading)."""
+    codes = set(rules.CODES) - IDLE_EXCLUDED
+    union, params = entries_sql(committee_id=committee_id, year=year, codes=codes)
+    member_table = connection.ops.quote_name(Member._meta.db_table)
+    sql = (
+        f"WITH {E} AS ({union}) SELECT m.id, m.name FROM {member_table} m"
+        " WHERE m.committee_id = %s AND m.status = 'active'"
+        " AND NOT EXISTS (SELECT 1 FROM e WHERE e.member_id = m.id) ORDER BY m.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, committee_id])
+        return [{"member": mid, "name": name} for mid, name in cursor.fetchall()]

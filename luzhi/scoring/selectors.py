@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -40,7 +41,21 @@ def member_year(*, member: Member, year: int) -> dict[str, Any]:
     mine = next((r for r in board if r["member"] == member.pk), None)
     rank = mine["rank"] if mine else None
     grades = Counter(r["grade"] for r in board)
+    counted = {row["code"]: row["counted"] for row in summary}
+    shared = []
+    for group in rule_set.shared_caps or []:
+        raw = sum((counted.get(c, Decimal(0)) for c in group["codes"]), Decimal(0))
+        cap = Decimal(str(group["cap"]))
+        shared.append(
+            {
+                "labels": " + ".join(rules.LABELS.get(c, c) for c in group["codes"]),
+                "cap": group["cap"],
+                "raw": raw,
+                "counted": max(-cap, min(cap, raw)),
+            }
+        )
     return {
+        "shared": shared,
         "year": year,
         "rule_set": rule_set,
         "entries": entries,

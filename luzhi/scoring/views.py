@@ -46,7 +46,12 @@ def member_page_context(*, member: Member, year: int) -> dict[str, Any]:
     attendance = list(selectors.member_attendance(member=member, year=year))
     appeals = list(selectors.member_appeals(member=member, year=year))
     pending = {a.entry_key for a in appeals if a.status == ScoreAppeal.Status.PENDING}
+    by_code: dict[str, list] = {}
+    for entry in data.get("entries", []):
+        by_code.setdefault(entry.code, []).append(entry)
+    groups = [{**row, "entries": by_code.get(row["code"], [])} for row in data.get("summary", [])]
     return {
+        "groups": groups,
         **data,
         "member": member,
         "attendance": attendance,
@@ -132,6 +137,7 @@ def scores_page(request: HttpRequest) -> HttpResponse:
         board = ledger.scores(committee_id=committee_id, year=year, rule_set=rule_set)
         warned = ledger.warnings(committee_id=committee_id, year=year, rule_set=rule_set)
     grade = request.GET.get("grade")
+    idle = ledger.idle_members(committee_id=committee_id, year=year) if request.GET.get("idle") else None
     for row in board:
         row["grade_label"] = rules.GRADE_LABELS[row["grade"]]
     shown = [r for r in board if r["grade"] == grade] if grade in rules.GRADE_LABELS else board
@@ -148,6 +154,7 @@ def scores_page(request: HttpRequest) -> HttpResponse:
             "grade_label": rules.GRADE_LABELS.get(grade or "", ""),
             "counts": [(g, rules.GRADE_LABELS[g], counts[g]) for g in rules.GRADE_LABELS],
             "warned": warned,
+            "idle": idle,
             "grade_labels": rules.GRADE_LABELS,
             "can_write_rules": can(request.user, permissions.RULE_SETS, "write"),
         },
