@@ -50,7 +50,11 @@ def demo_load(*, county: Committee) -> Counter:
     if not entries:
         return created
     answered = services.appeal_create(
-        actor=member_user, member=member, year=year, entry=entries[0].key, reason="该次活动本人实际参加并作了发言，请核实。"
+        actor=member_user,
+        member=member,
+        year=year,
+        entry=entries[0].key,
+        reason="该次活动本人实际参加并作了发言，请核实。",
     )
     services.appeal_refuse(actor=office, appeal=answered, reason="经核对签到表和会议记录，发言已另行计分，维持原记录。")
     created["scoring.scoreappeal"] += 1
