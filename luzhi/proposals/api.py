@@ -18,11 +18,12 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
+from luzhi.core.permissions import can
 from luzhi.core.scoping import access_by_id
 from luzhi.org.models import Member, Unit
 from luzhi.proposals import permissions, selectors, services
 from luzhi.proposals.models import Proposal
-from luzhi.proposals.serializers import ProposalSerializer
+from luzhi.proposals.serializers import ProposalSerializer, SupervisionSerializer
 
 
 def _text(data: Any, name: str, max_length: int = 20000) -> str:
@@ -76,6 +77,7 @@ class ProposalViewSet(ScopedModelViewSet):
         "co_opinion": (permissions.HANDLE, "write"),
         "evaluate": (permissions.EVALUATE, "write"),
         "mark_key": (permissions.MARK_KEY, "write"),
+        "supervisions": (permissions.SUPERVISE, "read"),
         "similar": (permissions.SIMILAR, "read"),
         "stats": (permissions.STATS, "read"),
     }
@@ -259,6 +261,30 @@ class ProposalViewSet(ScopedModelViewSet):
         proposal = self.get_object()
         supervisor = _related(request.user, Member, request_dict(request).get("supervisor"), "supervisor")
         return self._done(self._call(services.proposal_mark_key, proposal=proposal, supervisor=supervisor))
+
+    @extend_schema(
+        request=inline_serializer(
+            "SupervisionCreate", {"date": serializers.DateField(), "note": serializers.CharField()}
+        ),
+        responses=SupervisionSerializer(many=True),
+    )
+    @action(detail=True, methods=["get", "post"])
+    def supervisions(self, request: Request, pk: Any = None) -> Response:
+        """The supervision activities of a key proposal; POST records one (office, its supervising leader)."""
+        proposal = self.get_object()
+        if request.method == "POST":
+            if not can(request.user, permissions.SUPERVISE, "write"):
+                raise exceptions.PermissionDenied("只有办公室或督办领导可以记录督办。")
+            data = request_dict(request)
+            record = self._call(
+                services.proposal_supervise,
+                proposal=proposal,
+                date=_date(data.get("date"), "date"),
+                note=_text(data, "note", 5000),
+            )
+            return Response(SupervisionSerializer(record).data, status=201)
+        records = proposal.supervisions.select_related("leader")
+        return Response(SupervisionSerializer(records, many=True).data)
 
     @extend_schema(
         parameters=[OpenApiParameter("text", str, required=True), OpenApiParameter("limit", int)],

@@ -20,7 +20,11 @@ REMIND_DAYS = 7
 def proposal_list(*, viewer: Any) -> QuerySet:
     """Return the proposals the viewer may see, with everything a list shows fetched in a fixed number of queries."""
     qs = Proposal.objects.select_related("lead", "supervisor", "sector").prefetch_related(
-        "cosignatures", Prefetch("units", ProposalUnit.objects.select_related("unit")), "replies", "evaluations"
+        "cosignatures",
+        # The lead unit before its co-units.
+        Prefetch("units", ProposalUnit.objects.select_related("unit").order_by("-role", "id")),
+        "replies",
+        "evaluations",
     )
     return visible_to(qs, viewer)
 

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from luzhi.core.api import LuzhiSerializer, ScopedRelatedField
 from luzhi.org.models import Member
-from luzhi.proposals.models import Evaluation, Proposal, Reply
+from luzhi.proposals.models import Evaluation, Proposal, Reply, Supervision
 
 
 class ReplySerializer(serializers.ModelSerializer):
@@ -22,6 +22,14 @@ class EvaluationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Evaluation
         fields = ["id", "reply", "member", "rating", "comment", "created_at"]
+
+
+class SupervisionSerializer(serializers.ModelSerializer):
+    leader_name = serializers.CharField(source="leader.name", read_only=True)
+
+    class Meta:
+        model = Supervision
+        fields = ["id", "proposal", "leader", "leader_name", "date", "note"]
 
 
 class ProposalSerializer(LuzhiSerializer):

@@ -17,6 +17,7 @@ from luzhi.core import similarity
 from luzhi.core.audit import delete_as, save_as
 from luzhi.core.errors import WorkflowError
 from luzhi.core.notifications import notify
+from luzhi.core.roles import Role
 from luzhi.core.workdays import add_workdays
 from luzhi.org.models import Member, Unit
 from luzhi.proposals.files import check_reply_file
@@ -492,12 +493,21 @@ def proposal_mark_key(*, actor: Any, proposal: Proposal, supervisor: Member) -> 
 
 @transaction.atomic
 def proposal_supervise(*, actor: Any, proposal: Proposal, date: dt.date, note: str) -> Supervision:
-    """Record one supervision activity on a key proposal."""
+    """Record one supervision activity on a key proposal (the office, or its supervising leader)."""
+    if getattr(actor, "role", None) == Role.LEADER and getattr(actor, "member_id", None) != proposal.supervisor_id:
+        raise PermissionDenied("只有这件提案的督办领导或办公室可以记录督办。")
     advance(proposal, "supervise")
     if not proposal.is_key:
         raise WorkflowError("只有重点提案需要记录督办。")
-    if not note.strip():
-        raise ValidationError({"note": ["请填写督办情况。"]})
+    errors = {}
+    if not isinstance(date, dt.date):
+        errors["date"] = ["请填写督办日期。"]
+    elif date > timezone.localdate():
+        errors["date"] = ["督办日期不能晚于今天。"]
+    if not (note or "").strip():
+        errors["note"] = ["请填写督办情况。"]
+    if errors:
+        raise ValidationError(errors)
     record = Supervision(proposal=proposal, leader=proposal.supervisor, date=date, note=note.strip())
     record.full_clean()
     save_as(record, actor=actor)

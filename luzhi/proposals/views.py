@@ -141,6 +141,9 @@ def _steps(user: Any, p: Proposal) -> dict[str, bool]:
         "co_opinion": co_unit and allowed("co_opinion", p.status),
         "evaluate": is_lead and allowed("close", p.status),
         "mark_key": can(user, permissions.MARK_KEY, "write") and allowed("mark_key", p.status),
+        "supervise": p.is_key
+        and allowed("supervise", p.status)
+        and (office or (user.role == Role.LEADER and bool(user.member_id) and user.member_id == p.supervisor_id)),
     }
 
 
@@ -148,7 +151,13 @@ def _steps(user: Any, p: Proposal) -> dict[str, bool]:
 def proposal_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
     p = _case(request, pk)
     steps = _steps(request.user, p)
-    context: dict[str, Any] = {"p": p, "steps": steps, "adjust_deadline": services.adjust_deadline(p)}
+    context: dict[str, Any] = {
+        "p": p,
+        "steps": steps,
+        "adjust_deadline": services.adjust_deadline(p),
+        "supervisions": list(p.supervisions.select_related("leader")) if p.is_key else [],
+        "today": timezone.localdate(),
+    }
     if steps["review"]:
         context["similar"] = selectors.proposal_similar(viewer=request.user, text=p.text, limit=5, exclude_id=p.pk)
     if steps["assign"]:
@@ -209,7 +218,15 @@ def proposal_step_page(request: HttpRequest, pk: int, step: str) -> HttpResponse
         "mark_key": lambda: services.proposal_mark_key(
             actor=user, proposal=p, supervisor=related(Member, "supervisor")
         ),
+        "supervise": lambda: services.proposal_supervise(
+            actor=user,
+            proposal=p,
+            date=dt.date.fromisoformat(data["date"]) if data.get("date") else None,
+            note=data.get("note", ""),
+        ),
     }
+    if step == "supervise" and not can(user, permissions.SUPERVISE, "write"):
+        raise PermissionDenied
     if step not in calls:
         raise Http404
     try:
@@ -304,7 +321,9 @@ def stats_page(request: HttpRequest) -> HttpResponse:
             "s": stats,
             "year": year,
             "categories": [(labels.get(k, k), v) for k, v in stats["by_category"].items()],
-            "statuses": [(status_labels.get(k, k), v) for k, v in stats["by_status"].items()],
+            "statuses": [
+                (label, stats["by_status"][k]) for k, label in status_labels.items() if k in stats["by_status"]
+            ],
             "on_time_pct": round(stats["on_time_rate"] * 100, 1),
             "satisfaction_pct": round(stats["satisfaction_rate"] * 100, 1),
         },
