@@ -306,7 +306,12 @@ class Post(CommitteeOwned):  # 议政发言: a suggestion or a reply
     hidden_reason = models.CharField("隐藏原因", max_length=500, blank=True)
     hidden_at = models.DateTimeField("隐藏时间", null=True, blank=True)
     proposal = models.ForeignKey(
-        "proposals.Proposal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="转为提案"
+        "proposals.Proposal",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="转为提案",
     )
     opinion = models.ForeignKey(
         "opinions.OpinionReport",

@@ -1,0 +1,72 @@
+"""What an uploaded file may be — an image or a document, recognised by its content, not its name — and its size."""
+
+from __future__ import annotations
+
+import zipfile
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILES = 9
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc / .xls / .wps
+_IMAGES = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png", b"GIF87a": "gif", b"GIF89a": "gif"}
+_ZIP_DOCUMENTS = {
+    "word/document.xml": "docx",
+    "xl/workbook.xml": "xlsx",
+    "ppt/presentation.xml": "pptx",
+    "OFD.xml": "ofd",
+}
+
+
+def _sniff(head: bytes, file: Any) -> tuple[str, str] | None:
+    """(kind, extension) of the content: ("image", "png"), ("document", "pdf")… or None."""
+    for magic, ext in _IMAGES.items():
+        if head.startswith(magic):
+            return "image", ext
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image", "webp"
+    if head.startswith(b"%PDF-"):
+        return "document", "pdf"
+    if head.startswith(_OLE):
+        return "document", "doc"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            file.seek(0)
+            with zipfile.ZipFile(file) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        for marker, ext in _ZIP_DOCUMENTS.items():
+            if marker in names:
+                return "document", ext
+    return None
+
+
+def check_upload(file: Any, *, field: str, images_only: bool = False) -> str:
+    """Return "image" or "document" for an uploaded file, or raise ValidationError (→ 400) for anything else."""
+    size = getattr(file, "size", None)
+    name = getattr(file, "name", "") or "文件"
+    if size is None or size > MAX_FILE_BYTES:
+        raise ValidationError({field: [f"“{name}”超过 {MAX_FILE_BYTES // (1024 * 1024)} MB。"]})
+    if size == 0:
+        raise ValidationError({field: [f"“{name}”是空文件。"]})
+    file.seek(0)
+    head = file.read(16)
+    found = _sniff(head, file)
+    file.seek(0)
+    if found is None or (images_only and found[0] != "image"):
+        allowed = (
+            "图片（JPG、PNG、GIF、WebP）"
+            if images_only
+            else "图片（JPG、PNG、GIF、WebP）或文档（PDF、Word、Excel、WPS、OFD）"
+        )
+        raise ValidationError({field: [f"“{name}”不是{allowed}。"]})
+    return found[0]
+
+
+def check_uploads(files: list[Any], *, field: str) -> list[str]:
+    """Check every file of one upload, before anything is saved."""
+    if len(files) > MAX_FILES:
+        raise ValidationError({field: [f"一次最多上传 {MAX_FILES} 个文件。"]})
+    return [check_upload(f, field=field) for f in files]
