@@ -36,6 +36,8 @@ from luzhi.core.models import TextIndexEntry
 MAX_CHARS = 4000  # only the beginning of a very long text is indexed: its subject is stated early
 CANDIDATE_BUDGET = 80_000  # postings read per search before candidates are ranked exactly
 CANDIDATES = 200
+COMMON_SHARE = 0.05  # terms in more than this share of texts do not find candidates (they still score)
+COMMON_MIN = 200
 
 # Words every proposal uses; they say nothing about its subject.
 _STOP_WORDS_TEXT = (
@@ -181,14 +183,18 @@ class _Index:
         if not weights or q_norm == 0:
             return []
         # Rarest terms first: they find the candidates; the common ones only refine the exact score.
+        # A term in more than COMMON_SHARE of the texts adds little to the cosine and costs the most
+        # to read, so it finds candidates only when nothing rarer did.
+        idf = {tid: self.idf(tid) for tid in weights}
+        common = max(COMMON_MIN, int(self.live * COMMON_SHARE))
         acc: dict[int, float] = {}
         budget = CANDIDATE_BUDGET
         for tid in sorted(weights, key=lambda t: len(self.postings[t][0])):
             slots, tfs = self.postings[tid]
-            if len(slots) > budget and acc:
+            if (len(slots) > budget or len(slots) > common) and acc:
                 break
             budget -= len(slots)
-            w = weights[tid] * self.idf(tid)
+            w = weights[tid] * idf[tid]
             get = acc.get
             for slot, tf in zip(slots, tfs, strict=True):
                 acc[slot] = get(slot, 0.0) + w * (1 + math.log(tf) if tf > 1 else 1.0)
@@ -200,17 +206,15 @@ class _Index:
             pair = self.slot_terms[slot]
             if obj < 0 or obj == exclude or pair is None:
                 continue
+            # The exact dot product over all shared terms; the text's norm was kept when it was added.
             ids, tfs = pair
             dot = 0.0
-            d_norm = 0.0
             for tid, tf in zip(ids, tfs, strict=True):
-                d_w = (1 + math.log(tf)) * self.idf(tid)
-                d_norm += d_w * d_w
                 q_w = weights.get(tid)
                 if q_w is not None:
-                    dot += q_w * d_w
+                    dot += q_w * (1 + math.log(tf) if tf > 1 else 1.0) * idf[tid]
             if dot > 0:
-                scored.append((obj, min(1.0, dot / (q_norm * math.sqrt(d_norm)))))
+                scored.append((obj, min(1.0, dot / (q_norm * norms[slot]))))
         scored.sort(key=lambda pair: (-pair[1], pair[0]))
         return scored[:limit]
 
