@@ -122,6 +122,23 @@ def _q(values: tuple[str, ...]) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 
+ATTENDANCE = "attendance"  # families reading ya, the year's attendance rows with their activity
+
+
+def _year_attendance() -> str:
+    """CTE ya: the committee-year's attendance rows with their activity, defined once for three families."""
+    t = _tables()
+    # Read in place by each family: PostgreSQL would otherwise store the CTE (used thrice) and scan the copy,
+    # which is slower than three index scans of the year's rows.
+    inline = "NOT MATERIALIZED " if connection.vendor == "postgresql" else ""
+    return (
+        f"ya(att_id, member_id, status, speech, kind, days, start, title, activity_id) AS {inline}("
+        "SELECT att.id, att.member_id, att.status, att.speech, a.kind, a.days, a.start, a.title, a.id"
+        f" FROM {t['att']} att JOIN {t['act']} a ON a.id = att.activity_id"
+        " WHERE a.committee_id = %s AND a.start >= %s AND a.start <= %s[[member:att.member_id]])"
+    )
+
+
 def _families() -> list[tuple[frozenset[str], str, str]]:
     """(codes produced, SELECT with {member} filter placeholder, which bounds it takes) per family."""
     t = _tables()
@@ -133,33 +150,26 @@ def _families() -> list[tuple[frozenset[str], str, str]]:
     return [
         (
             present_codes,
-            "SELECT att.member_id AS member_id,"
-            " CASE WHEN att.status = 'present' THEN (CASE a.kind WHEN 'plenary' THEN 'attend_plenary'"
+            "SELECT member_id,"
+            " CASE WHEN status = 'present' THEN (CASE kind WHEN 'plenary' THEN 'attend_plenary'"
             " WHEN 'standing_committee' THEN 'attend_standing' ELSE 'attend_other' END)"
-            " WHEN att.status = 'leave' THEN 'leave' ELSE 'absent' END AS code,"
-            " CASE WHEN att.status = 'present' AND a.kind = 'plenary' THEN a.days ELSE 1 END AS units,"
-            f" a.start AS on_date, {NO_TIME} AS on_at, 'attendance' AS source_type, att.id AS source_id,"
-            " a.title AS title, a.id AS link_id"
-            f" FROM {t['att']} att JOIN {t['act']} a ON a.id = att.activity_id"
-            " WHERE a.committee_id = %s AND a.start >= %s AND a.start <= %s"
-            " AND att.status IN ('present', 'leave', 'absent')[[member:att.member_id]]",
-            "dates",
+            " WHEN status = 'leave' THEN 'leave' ELSE 'absent' END AS code,"
+            " CASE WHEN status = 'present' AND kind = 'plenary' THEN days ELSE 1 END AS units,"
+            f" start AS on_date, {NO_TIME} AS on_at, 'attendance' AS source_type, att_id AS source_id,"
+            " title AS title, activity_id AS link_id FROM ya WHERE status IN ('present', 'leave', 'absent')",
+            ATTENDANCE,
         ),
         (
             frozenset({"speech"}),
-            f"SELECT att.member_id, 'speech', 1, a.start, {NO_TIME}, 'attendance', att.id, a.title, a.id"
-            f" FROM {t['att']} att JOIN {t['act']} a ON a.id = att.activity_id"
-            " WHERE a.committee_id = %s AND a.start >= %s AND a.start <= %s AND att.speech"
-            "[[member:att.member_id]]",
-            "dates",
+            f"SELECT member_id, 'speech', 1, start, {NO_TIME}, 'attendance', att_id, title, activity_id"
+            " FROM ya WHERE speech",
+            ATTENDANCE,
         ),
         (
             frozenset({"research_day"}),
-            f"SELECT att.member_id, 'research_day', a.days, a.start, {NO_TIME}, 'attendance', att.id, a.title, a.id"
-            f" FROM {t['att']} att JOIN {t['act']} a ON a.id = att.activity_id"
-            " WHERE a.committee_id = %s AND a.start >= %s AND a.start <= %s"
-            f" AND att.status = 'present' AND a.kind IN ({research})[[member:att.member_id]]",
-            "dates",
+            f"SELECT member_id, 'research_day', days, start, {NO_TIME}, 'attendance', att_id, title, activity_id"
+            f" FROM ya WHERE status = 'present' AND kind IN ({research})",
+            ATTENDANCE,
         ),
         (
             frozenset({"proposal_lead"}),
@@ -226,27 +236,59 @@ def _families() -> list[tuple[frozenset[str], str, str]]:
     ]
 
 
-def entries_sql(
+def _member_filter(sql: str, member_id: int | None) -> str:
+    head, _, rest = sql.partition("[[member:")
+    if not rest:
+        return sql
+    column, _, tail = rest.partition("]]")
+    return head + (f" AND {column} = %s" if member_id is not None else "") + tail
+
+
+def _parts(
     *, committee_id: int, year: int, member_id: int | None = None, codes: set[str] | frozenset[str] | None = None
-) -> tuple[str, list[Any]]:
-    """The UNION ALL of every family producing one of `codes` (all when None), with its parameters."""
+) -> tuple[list[tuple[str, list[Any]]], list[tuple[str, list[Any]]]]:
+    """(prelude CTEs, family SELECTs) for every family producing one of `codes` (all when None), with parameters."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     tz = timezone.get_current_timezone()
     since = dt.datetime(year, 1, 1, tzinfo=tz)
     until = dt.datetime(year + 1, 1, 1, tzinfo=tz)
-    bounds = {"dates": [first, last], "times": [since, until], "year": [year]}
-    parts, params = [], []
+    bounds = {"dates": [first, last], "times": [since, until], "year": [year], ATTENDANCE: []}
+    member = [member_id] if member_id is not None else []
+    prelude, parts = [], []
     for produced, sql, kind in _families():
         if codes is not None and not produced & set(codes):
             continue
-        head, _, rest = sql.partition("[[member:")
-        column, _, tail = rest.partition("]]")
-        member_sql = f" AND {column} = %s" if member_id is not None else ""
-        parts.append(head + member_sql + tail)
-        params += [committee_id, *bounds[kind]]
-        if member_id is not None:
-            params.append(member_id)
-    return " UNION ALL ".join(parts), params
+        if kind == ATTENDANCE:
+            if not prelude:
+                prelude.append((_member_filter(_year_attendance(), member_id), [committee_id, first, last, *member]))
+            parts.append((sql, []))
+            continue
+        parts.append((_member_filter(sql, member_id), [committee_id, *bounds[kind], *member]))
+    return prelude, parts
+
+
+def entries_ctes(
+    *, committee_id: int, year: int, member_id: int | None = None, codes: set[str] | frozenset[str] | None = None
+) -> tuple[str, list[Any]]:
+    """CTEs ending in e(…): the UNION ALL of every family producing one of `codes` (all when None)."""
+    prelude, parts = _parts(committee_id=committee_id, year=year, member_id=member_id, codes=codes)
+    union = " UNION ALL ".join(sql for sql, _ in parts)
+    ctes = [sql for sql, _ in prelude] + [f"{E} AS ({union})"]
+    return ", ".join(ctes), [p for _, params in [*prelude, *parts] for p in params]
+
+
+def _grouped_ctes(*, committee_id: int, year: int) -> tuple[str, list[Any]]:
+    """CTEs f0…fn (one per family) and e(member_id, code, units) summing units per member and code in each family.
+
+    Summing inside each family before the union keeps the rows that meet the rule set to a few per member.
+    """
+    prelude, parts = _parts(committee_id=committee_id, year=year)
+    ctes = [sql for sql, _ in prelude] + [f"f{n}{E[1:]} AS ({sql})" for n, (sql, _) in enumerate(parts)]
+    grouped = " UNION ALL ".join(
+        f"SELECT member_id, code, SUM(units) FROM f{n} GROUP BY member_id, code" for n in range(len(parts))
+    )
+    ctes.append(f"e(member_id, code, units) AS ({grouped})")
+    return ", ".join(ctes), [p for _, params in [*prelude, *parts] for p in params]
 
 
 def _rules_cte(rule_set: ScoreRuleSet) -> tuple[str, list[Any]]:
@@ -296,10 +338,10 @@ def _as_date(on_date: Any, on_at: Any) -> dt.date | None:
 def member_ledger(*, member: Member, year: int, rule_set: ScoreRuleSet | None = None) -> list[Entry]:
     """Every entry of the member's year under the rule set, by date (codes the set leaves out earn nothing)."""
     rule_set = rule_set or rule_set_for(committee_id=member.committee_id, year=year)
-    union, union_params = entries_sql(committee_id=member.committee_id, year=year, member_id=member.pk)
+    entries, union_params = entries_ctes(committee_id=member.committee_id, year=year, member_id=member.pk)
     ctes, rule_params = _rules_cte(rule_set)
     sql = (
-        f"WITH {ctes}, {E} AS ({union}) SELECT e.code, e.units * r.points, e.on_date, e.on_at,"
+        f"WITH {ctes}, {entries} SELECT e.code, e.units * r.points, e.on_date, e.on_at,"
         " e.source_type, e.source_id, e.title, e.link_id FROM e JOIN r ON r.code = e.code"
     )
     with connection.cursor() as cursor:
@@ -358,17 +400,19 @@ def capped_total(entries: list[Entry], rule_set: ScoreRuleSet) -> tuple[Decimal,
 def scores(*, committee_id: int, year: int, rule_set: ScoreRuleSet | None = None) -> list[dict[str, Any]]:
     """Total, grade and rank (ties share a rank: 1, 1, 3) of every active or scored member, best first."""
     rule_set = rule_set or rule_set_for(committee_id=committee_id, year=year)
-    union, union_params = entries_sql(committee_id=committee_id, year=year)
+    families, union_params = _grouped_ctes(committee_id=committee_id, year=year)
     ctes, rule_params = _rules_cte(rule_set)
     grades = rule_set.grades
     member_table = connection.ops.quote_name(Member._meta.db_table)
     sql = (
-        f"WITH {ctes}, {E} AS ({union}),"
-        " per_code AS (SELECT e.member_id, r.code, r.grp, r.cap, SUM(e.units * r.points) AS raw"
-        " FROM e JOIN r ON r.code = e.code GROUP BY e.member_id, r.code, r.grp, r.cap),"
-        f" buckets AS (SELECT c.member_id, SUM({_clamp('c.raw', 'c.cap')}) AS s, g.cap AS cap"
-        " FROM per_code c LEFT JOIN g ON g.grp = c.grp GROUP BY c.member_id, COALESCE(c.grp, c.code), g.cap),"
-        f" totals AS (SELECT member_id, ROUND(SUM({_clamp('s', 'cap')}), 2) AS total FROM buckets GROUP BY member_id)"
+        f"WITH {ctes}, {families},"
+        # e has one row per member and code already (each code comes from one family), so no second sum here.
+        f" per_code AS (SELECT e.member_id, r.grp, {_clamp('e.units * r.points', 'r.cap')} AS pts"
+        " FROM e JOIN r ON r.code = e.code),"
+        " counted AS (SELECT member_id, pts FROM per_code WHERE grp IS NULL"
+        f" UNION ALL SELECT c.member_id, {_clamp('SUM(c.pts)', 'g.cap')} FROM per_code c JOIN g ON g.grp = c.grp"
+        " GROUP BY c.member_id, c.grp, g.cap),"
+        " totals AS (SELECT member_id, ROUND(SUM(pts), 2) AS total FROM counted GROUP BY member_id)"
         " SELECT m.id, m.name, COALESCE(t.total, 0) AS total,"
         " RANK() OVER (ORDER BY COALESCE(t.total, 0) DESC) AS rnk,"
         " CASE WHEN COALESCE(t.total, 0) >= CAST(%s AS NUMERIC) THEN 'excellent'"
@@ -459,9 +503,9 @@ def warnings(*, committee_id: int, year: int, rule_set: ScoreRuleSet | None = No
                 )
 
     if config["no_output"]:
-        union, params = entries_sql(committee_id=committee_id, year=year, codes=set(OUTPUT_CODES))
+        entries, params = entries_ctes(committee_id=committee_id, year=year, codes=set(OUTPUT_CODES))
         with connection.cursor() as cursor:
-            cursor.execute(f"WITH {E} AS ({union}) SELECT DISTINCT e.member_id FROM e", params)
+            cursor.execute(f"WITH {entries} SELECT DISTINCT e.member_id FROM e", params)
             productive = {row[0] for row in cursor.fetchall()}
         for member_id in active:
             if member_id not in productive:
@@ -481,10 +525,10 @@ IDLE_EXCLUDED = frozenset({"leave", "absent", rules.ADJUSTMENT})
 def idle_members(*, committee_id: int, year: int) -> list[dict[str, Any]]:
     """Active members with nothing recorded in the year (no attendance, proposal, report, record or reading)."""
     codes = set(rules.CODES) - IDLE_EXCLUDED
-    union, params = entries_sql(committee_id=committee_id, year=year, codes=codes)
+    entries, params = entries_ctes(committee_id=committee_id, year=year, codes=codes)
     member_table = connection.ops.quote_name(Member._meta.db_table)
     sql = (
-        f"WITH {E} AS ({union}) SELECT m.id, m.name FROM {member_table} m"
+        f"WITH {entries} SELECT m.id, m.name FROM {member_table} m"
         " WHERE m.committee_id = %s AND m.status = 'active'"
         " AND NOT EXISTS (SELECT 1 FROM e WHERE e.member_id = m.id) ORDER BY m.id"
     )
