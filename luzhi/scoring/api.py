@@ -193,6 +193,24 @@ class DutyReportView(APIView):
             raise _django_400(exc) from None
 
 
+class DutyArchiveView(APIView):
+    permission_classes = [IsAuthenticated, RolePermission]
+    permission_rule = permissions.LEDGER
+    content_negotiation_class = FileNegotiation
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["pdf", "docx"])],
+        responses={(200, "application/pdf"): bytes},
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        """The member's whole-term duty archive (履职档案), year by year from the ledger."""
+        member = ledger_member(request.user, pk)
+        fmt = request.query_params.get("format", "pdf")
+        if fmt not in ("docx", "pdf"):
+            raise exceptions.ValidationError({"format": ["format 应为 pdf 或 docx。"]})
+        return documents.archive_response(member=member, fmt=fmt)
+
+
 class ScoreAppealViewSet(ScopedModelViewSet):
     """Appeals on ledger entries: a member files on their own; the office accepts or refuses with reasons."""
 
@@ -297,4 +315,5 @@ def register(router: SimpleRouter) -> list[URLPattern]:
     return [
         path("members/<int:pk>/ledger/", MemberLedgerView.as_view(), name="member-ledger"),
         path("members/<int:pk>/duty-report/", DutyReportView.as_view(), name="member-duty-report"),
+        path("members/<int:pk>/archive/", DutyArchiveView.as_view(), name="member-archive"),
     ]

@@ -14,6 +14,12 @@ from luzhi.org.models import Committee, Member
 from luzhi.scoring import ledger, rules, selectors
 
 
+def _sector(member: Member) -> str:
+    """教育界 → 教育界别, 经济 → 经济界别."""
+    name = str(member.sector)
+    return f"{name}别" if name.endswith("界") else f"{name}界别"
+
+
 def _num(value: Any) -> str:
     return f"{float(value):g}"
 
@@ -38,7 +44,7 @@ def duty_report_document(*, member: Member, year: int) -> Document:
         Heading("一、基本情况"),
         Paragraph(
             f"{member.name}，{position}"
-            + (f"，{member.sector}界别" if member.sector_id else "")
+            + (f"，{_sector(member)}" if member.sector_id else "")
             + (f"，{member.workplace}" if member.workplace else "")
             + f"。{year}年度，本人按照{committee.name}委员履职量化考评细则履行职责，现将履职情况报告如下。"
         ),
@@ -205,3 +211,61 @@ def bulletin_response(*, committee: Committee, year: int, fmt: str) -> HttpRespo
     response = HttpResponse(content, content_type=XLSX_MIME)
     response["Content-Disposition"] = f'attachment; filename="duty-bulletin-{year}.xlsx"'
     return response
+
+
+def archive_document(*, member: Member) -> Document:
+    """履职档案: the member's whole term, year by year, from the ledger (years without a rule set say so)."""
+    from luzhi.org.models import Term
+
+    today = timezone.localdate()
+    term = member.term or (
+        Term.objects.filter(committee_id=member.committee_id, start__lte=today).order_by("-start").first()
+    )
+    years = list(range(term.start.year, min(term.end.year, today.year) + 1)) if term else [today.year]
+    rows, blocks = [], []
+    for year in years:
+        data = selectors.member_year(member=member, year=year)
+        if data["rule_set"] is None:
+            rows.append([f"{year}年", "—", "未制定考评细则", "—"])
+            continue
+        rows.append(
+            [
+                f"{year}年",
+                _num(data["total"]),
+                data["grade_label"],
+                f"{data['rank']}/{data['count']}" if data["rank"] else "—",
+            ]
+        )
+        blocks += [
+            Heading(f"{year}年度", level=2),
+            Table(
+                ["计分项目", "计分", "计入"],
+                [[row["label"], _num(row["raw"]), _num(row["counted"])] for row in data["summary"]]
+                or [["无记录", "", ""]],
+                widths=[6, 1, 1],
+            ),
+        ]
+    intro = [
+        Heading("一、基本情况"),
+        Paragraph(
+            f"{member.name}，{member.get_position_display()}"
+            + (f"，{_sector(member)}" if member.sector_id else "")
+            + (f"，{term}委员" if term else "")
+            + "。本档案根据履职积分明细逐年生成，每一分均可在积分明细中查到来源记录。"
+        ),
+        Heading("二、历年考评"),
+        Table(["年度", "积分", "等次", "名次"], rows, widths=[2, 2, 2, 2]),
+        Heading("三、各年度积分构成"),
+    ]
+    return Document(
+        title=f"{member.name}履职档案",
+        subtitle=f"{member.committee.name}{f' {term}' if term else ''}",
+        blocks=intro + blocks,
+        date=today,
+        footer=f"{member.committee.name} · 委员履职档案",
+    )
+
+
+def archive_response(*, member: Member, fmt: str) -> HttpResponse:
+    """The whole-term duty archive as a PDF (or DOCX) download."""
+    return document_response(archive_document(member=member), fmt, f"{member.name}履职档案")

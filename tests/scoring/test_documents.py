@@ -77,3 +77,18 @@ def test_the_bulletin_is_for_office_and_leaders_only(api, users, year):
     assert api(users["member"]).get("/api/v1/scores/bulletin/?year=2025&format=docx").status_code == 403
     assert api(users["office"]).get("/api/v1/scores/bulletin/?year=2024&format=docx").status_code == 400
     assert api(users["office"]).get("/api/v1/scores/bulletin/?year=2025&format=pdf").status_code == 400
+
+
+def test_the_whole_term_archive_lists_each_year(api, year, cjk_fonts):
+    from pypdf import PdfReader
+
+    a = year.members["a"]
+    response = api(year.member_user).get(f"/api/v1/members/{a.pk}/archive/?format=pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "委员A履职档案" in text and "2025年" in text and "未制定考评细则" in text  # 2022–2024 have none
+
+
+def test_the_archive_of_another_member_is_404(api, year):
+    assert api(year.member_user).get(f"/api/v1/members/{year.members['b'].pk}/archive/?format=pdf").status_code == 404
+    assert api(year.member_user).get(f"/api/v1/members/{year.members['a'].pk}/archive/?format=exe").status_code == 400
