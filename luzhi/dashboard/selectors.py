@@ -37,7 +37,9 @@ def _activities(viewer: Any, year: int) -> dict[str, Any]:
         cells = Counter(p["status"] for row in rule["rows"] for p in row["periods"])
         whole = sum(cells.values()) or 1
         # Shares, not counts: a weekly rule per member has thousands of cells, a yearly one a handful.
-        per_rule.append({"name": rule["name"], **{k: round(100 * cells[k] / whole, 1) for k in ("met", "missed", "open")}})
+        per_rule.append(
+            {"name": rule["name"], **{k: round(100 * cells[k] / whole, 1) for k in ("met", "missed", "open")}}
+        )
     return {
         "months": [f"{m}月" for m in range(1, 13)],
         "held": [held.get(m, 0) for m in range(1, 13)],

@@ -22,7 +22,8 @@
 
   chart("chart-cadence", {
     legend: { top: 0 }, xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
-    yAxis: { type: "category", data: a.cadence.map((r) => r.name), axisLabel: { width: 120, overflow: "truncate" } },
+    yAxis: { type: "category", data: a.cadence.map((r) => r.name), inverse: true,
+             axisLabel: { interval: 0, fontSize: 11, width: 130, overflow: "truncate" } },
     series: [
       { type: "bar", stack: "s", name: "达标", data: a.cadence.map((r) => r.met), itemStyle: { color: "#2e7d32" } },
       { type: "bar", stack: "s", name: "未达标", data: a.cadence.map((r) => r.missed), itemStyle: { color: red } },
@@ -48,7 +49,8 @@
   const r = d.research;
   chart("chart-research", {
     xAxis: { type: "value", minInterval: 1 },
-    yAxis: { type: "category", data: r.labels, inverse: true, axisLabel: { width: 110, overflow: "truncate" } },
+    yAxis: { type: "category", data: r.labels, inverse: true,
+             axisLabel: { interval: 0, fontSize: 11, width: 110, overflow: "truncate" } },
     series: [{ type: "bar", name: "课题", data: r.values, itemStyle: { color: red } }],
   }, () => r.link);
 
