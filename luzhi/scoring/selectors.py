@@ -20,7 +20,7 @@ def rank_band(rank: int, count: int) -> str:
     """Where a rank falls in the committee: 前10%, 前30%, 中间, 后30%."""
     if count <= 0:
         return ""
-    share = rank / count
+    share = (rank - 1) / count  # the share of members ranked above: the first is always in the top band
     if share <= 0.1:
         return "前10%"
     if share <= 0.3:

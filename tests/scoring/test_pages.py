@@ -23,9 +23,27 @@ def test_my_page_shows_score_band_ledger_and_records(year):
     response = _client(year.member_user).get("/scoring/mine/?year=2025")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "data-total>119<" in html and "优秀" in html and "前30%" in html and "第1名 / 6人" in html
+    assert "data-total>119<" in html and "优秀" in html and "前10%" in html and "第1名 / 6人" in html
     assert f'href="/activities/{year.p1.pk}/"' in html and "关于农村饮水的情况反映" in html
     assert "对这条记录有异议" in html
+
+
+@pytest.mark.parametrize(
+    ("rank", "count", "band"),
+    [
+        (1, 1, "前10%"),
+        (1, 6, "前10%"),
+        (2, 10, "前10%"),
+        (3, 10, "前30%"),
+        (4, 10, "前30%"),
+        (8, 10, "中间段"),
+        (9, 10, "后30%"),
+    ],
+)
+def test_rank_bands(rank, count, band):
+    from luzhi.scoring.selectors import rank_band
+
+    assert rank_band(rank, count) == band
 
 
 def test_my_page_runs_a_fixed_number_of_queries(year, django_assert_num_queries, committee):
