@@ -59,6 +59,8 @@ def appeal_create(*, actor: Any, member: Member, year: int, entry: str, reason: 
     found = next((e for e in member_ledger(member=member, year=year, rule_set=rule_set) if e.key == entry), None)
     if found is None:
         raise ValidationError({"entry": ["您的积分明细中没有这条记录。"]})
+    if found.code == rules.ADJUSTMENT:
+        raise ValidationError({"entry": ["申诉调整是办公室的处理结果，不能再申诉；如有异议请联系办公室。"]})
     if ScoreAppeal.objects.filter(
         member=member,
         code=found.code,

@@ -154,3 +154,10 @@ def test_the_member_is_told_of_the_decision(api, users, year, appeal, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         api(users["office"]).post(f"{URL}{appeal.pk}/refuse/", {"reason": "未履行请假手续。"}, format="json")
     assert Notification.objects.filter(user=year.b_user, kind="score_appeal_decided").count() == 1
+
+
+def test_an_adjustment_cannot_itself_be_appealed(api, users, year, appeal):
+    api(users["office"]).post(f"{URL}{appeal.pk}/accept/", {"points": 5, "reason": "属实"}, format="json")
+    adjustment = _entry(year, "b", "adjustment")
+    response = api(year.b_user).post(URL, {"year": 2025, "entry": adjustment.key, "reason": "再加点"}, format="json")
+    assert response.status_code == 400 and ScoreAppeal.objects.count() == 1
