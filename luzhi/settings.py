@@ -237,3 +237,12 @@ LOGGING = {
 # Lockout is per account (等保: lock the account after repeated failures); per-address
 # throttling of the token endpoint is separate (issue 8), so axes' IP hint does not apply.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Mail, used by the notification e-mail channel when LUZHI_NOTIFY_EMAIL=1 (see core/notifications.py,
+# which also reads LUZHI_NOTIFY_WEBHOOK_URL, LUZHI_NOTIFY_WEBHOOK_TIMEOUT and LUZHI_NOTIFY_SINCE_DAYS).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "luzhi@localhost")
