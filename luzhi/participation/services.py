@@ -17,8 +17,8 @@ from luzhi.core.errors import WorkflowError
 from luzhi.core.models import Notification
 from luzhi.core.notifications import notify
 from luzhi.core.services import object_create
+from luzhi.core.uploads import check_upload, check_uploads
 from luzhi.org.models import Committee, Member
-from luzhi.participation.files import check_upload, check_uploads
 from luzhi.participation.models import (
     Audience,
     Evidence,

@@ -18,9 +18,9 @@ from luzhi.core.audit import delete_as, save_as
 from luzhi.core.errors import WorkflowError
 from luzhi.core.notifications import notify
 from luzhi.core.roles import Role
+from luzhi.core.uploads import sniff_upload
 from luzhi.core.workdays import add_workdays
 from luzhi.org.models import Member, Unit
-from luzhi.proposals.files import check_reply_file
 from luzhi.proposals.models import (
     AdjustRequest,
     Cosignature,
@@ -424,7 +424,7 @@ def proposal_reply(*, actor: Any, proposal: Proposal, category: str, text: str, 
         round=proposal.reply_rounds,
     )
     if file is not None:
-        kind = check_reply_file(file)
+        _, kind = sniff_upload(file, field="file", accept="document")
         name = f"proposals/replies/{proposal.committee_id}/{proposal.pk}/{uuid.uuid4().hex}.{kind}"
         reply.file = default_storage.save(name, file)
     save_as(reply, actor=actor)

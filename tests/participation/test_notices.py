@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from luzhi.core.models import Notification
 from luzhi.core.roles import Role
+from luzhi.core.uploads import MAX_FILE_BYTES
 from luzhi.org.models import Member
-from luzhi.participation.files import MAX_FILE_BYTES
 from luzhi.participation.models import Notice, NoticeAttachment, NoticeReceipt
 from tests import factories as f
 from tests.participation.factories import pdf, png

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from luzhi.activities.models import Attendance
 from luzhi.core.roles import Role
-from luzhi.participation.files import MAX_FILE_BYTES
+from luzhi.core.uploads import MAX_FILE_BYTES
 from luzhi.participation.models import Evidence, SelfReport
 from tests.activities.factories import ActivityFactory, AttendanceFactory
 from tests.participation.factories import SelfReportFactory, docx_bytes, pdf, png

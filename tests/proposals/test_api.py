@@ -12,9 +12,9 @@ from django.utils import timezone
 from docx import Document as Docx
 from openpyxl import load_workbook
 
+from luzhi.core.uploads import MAX_FILE_BYTES as MAX_REPLY_FILE_BYTES
 from luzhi.core.workdays import add_workdays
 from luzhi.org.models import Member
-from luzhi.proposals.files import MAX_REPLY_FILE_BYTES
 from luzhi.proposals.models import Cosignature, Proposal, Reply
 from tests import factories as f
 from tests.proposals.factories import ProposalFactory
@@ -249,8 +249,9 @@ def test_late_reply_is_recorded_late(api: Any, people: Any, case: Any) -> None:
         lambda: SimpleUploadedFile("答复.pdf", b"MZ\x90\x00 not a document", content_type="application/pdf"),
         lambda: SimpleUploadedFile("答复.docx", b"PK\x03\x04broken zip"),
         lambda: SimpleUploadedFile("答复.pdf", b"%PDF-1.7\n" + b"0" * (MAX_REPLY_FILE_BYTES + 1)),
+        lambda: SimpleUploadedFile("答复.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 64),
     ],
-    ids=["exe", "bad-zip", "too-big"],
+    ids=["exe", "bad-zip", "too-big", "image-not-a-document"],
 )
 def test_reply_with_bad_file_is_400_and_nothing_saved(
     api: Any, people: Any, case: Any, upload: Any, settings: Any

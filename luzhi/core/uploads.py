@@ -1,4 +1,8 @@
-"""What an uploaded file may be — an image or a document, recognised by its content, not its name — and its size."""
+"""The one upload check: an image or a document, recognised by its content, not its name, and its size.
+
+Every feature that stores a user's file (proposal replies, notice attachments, self-report
+evidence) calls `check_upload`, so the rules and messages are the same everywhere.
+"""
 
 from __future__ import annotations
 
@@ -43,8 +47,15 @@ def _sniff(head: bytes, file: Any) -> tuple[str, str] | None:
     return None
 
 
-def check_upload(file: Any, *, field: str, images_only: bool = False) -> str:
-    """Return "image" or "document" for an uploaded file, or raise ValidationError (→ 400) for anything else."""
+_ALLOWED = {
+    "any": "图片（JPG、PNG、GIF、WebP）或文档（PDF、Word、Excel、WPS、OFD）",
+    "image": "图片（JPG、PNG、GIF、WebP）",
+    "document": "文档（PDF、Word、Excel、WPS、OFD）",
+}
+
+
+def sniff_upload(file: Any, *, field: str, accept: str = "any") -> tuple[str, str]:
+    """Return (kind, extension) of an uploaded file — kind "image" or "document" — or raise ValidationError (→ 400)."""
     size = getattr(file, "size", None)
     name = getattr(file, "name", "") or "文件"
     if size is None or size > MAX_FILE_BYTES:
@@ -55,14 +66,14 @@ def check_upload(file: Any, *, field: str, images_only: bool = False) -> str:
     head = file.read(16)
     found = _sniff(head, file)
     file.seek(0)
-    if found is None or (images_only and found[0] != "image"):
-        allowed = (
-            "图片（JPG、PNG、GIF、WebP）"
-            if images_only
-            else "图片（JPG、PNG、GIF、WebP）或文档（PDF、Word、Excel、WPS、OFD）"
-        )
-        raise ValidationError({field: [f"“{name}”不是{allowed}。"]})
-    return found[0]
+    if found is None or accept not in ("any", found[0]):
+        raise ValidationError({field: [f"“{name}”不是{_ALLOWED[accept]}。"]})
+    return found
+
+
+def check_upload(file: Any, *, field: str, accept: str = "any") -> str:
+    """Return "image" or "document" for an uploaded file, or raise ValidationError (→ 400) for anything else."""
+    return sniff_upload(file, field=field, accept=accept)[0]
 
 
 def check_uploads(files: list[Any], *, field: str) -> list[str]:
