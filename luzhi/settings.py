@@ -222,10 +222,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if redis_url := os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -246,3 +242,11 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "luzhi@localhost")
+
+# Sections kept in their own modules (luzhi/conf/): security headers and rate limits,
+# then Redis and Celery. Both only read the environment.
+from luzhi.conf import security as _security  # noqa: E402
+from luzhi.conf import services as _services  # noqa: E402
+
+_security.apply(globals())
+_services.apply(globals())
