@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from luzhi.opinions.services import grassroots_remind
+from luzhi.core import jobs
 
 
 class Command(BaseCommand):
@@ -16,5 +16,5 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=3, help="提前几天提醒（默认3天）。")
 
     def handle(self, *args: Any, days: int = 3, **options: Any) -> None:
-        counts = grassroots_remind(within_days=max(days, 0))
+        counts = jobs.call("grassroots_reminders", days=days)
         self.stdout.write(f"即将到期 {counts['due']} 条，已逾期 {counts['overdue']} 条。")

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from luzhi.core.notifications import deliver_pending
+from luzhi.core import jobs
 
 
 class Command(BaseCommand):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=1000, help="每个渠道本次最多发送的条数")
 
     def handle(self, *args: Any, limit: int = 1000, **options: Any) -> None:
-        report = deliver_pending(limit=limit)
+        report = jobs.call("send_notifications", limit=limit)
         if not report:
             self.stdout.write("没有启用的发送渠道（LUZHI_NOTIFY_EMAIL、LUZHI_NOTIFY_WEBHOOK_URL）。")
         for channel, figures in report.items():
