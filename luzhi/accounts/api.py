@@ -8,7 +8,7 @@ import django_filters
 from axes.models import AccessAttempt
 from django.contrib.auth import authenticate
 from django.urls import URLPattern, path
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
@@ -32,6 +32,7 @@ from luzhi.core.audit import audit_auth_event
 from luzhi.core.models import AuditEntry
 from luzhi.core.permissions import RolePermission
 from luzhi.core.scoping import visible_to
+from luzhi.core.throttling import TokenRateThrottle, throttled
 
 
 class UserViewSet(ScopedModelViewSet):
@@ -67,12 +68,21 @@ class MeView(APIView):
 class TokenView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = [TokenRateThrottle]  # per client address, before any password is checked
+
+    def throttled(self, request: Request, wait: float | None) -> None:
+        throttled(wait)
 
     @extend_schema(
         request=inline_serializer(
             "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
         ),
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        responses={
+            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            400: OpenApiResponse(description="用户名或密码错误"),
+            403: OpenApiResponse(description="账号已锁定"),
+            429: OpenApiResponse(description="请求过于频繁（按客户端地址限速）"),
+        },
     )
     def post(self, request: Request) -> Response:
         """Exchange a username and password for an API token (locked after five failures)."""

@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record
 
+from luzhi.core.clientip import client_ip
 from luzhi.core.models import AuditEntry
 
 _ACTIONS = {"+": AuditEntry.Action.CREATE, "~": AuditEntry.Action.UPDATE, "-": AuditEntry.Action.DELETE}
@@ -41,7 +42,7 @@ def _via(reason: str | None) -> str:
 
 
 def _ip(request: Any) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return client_ip(request)
 
 
 def _plain(value: Any) -> Any:

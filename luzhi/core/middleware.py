@@ -50,3 +50,19 @@ class IdleTimeoutMiddleware:
 
             session.set_expiry(SecuritySettings.current().session_idle_minutes * 60)
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Every response says the browser features Luzhi never uses (camera, location …) are off.
+
+    Django's SecurityMiddleware sends the other headers (nosniff, Referrer-Policy,
+    Cross-Origin-Opener-Policy, HSTS when configured); csp's middleware the CSP.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.LUZHI_PERMISSIONS_POLICY)
+        return response

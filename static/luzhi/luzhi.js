@@ -1,4 +1,8 @@
-/* Luzhi's small page behaviours: confirm before destructive posts, upload progress. */
+/* Luzhi's small page behaviours: confirm before destructive posts, upload progress, and what
+   used to be inline handlers and styles (the Content-Security-Policy allows neither):
+   data-lz-autosubmit (submit the form on change), data-lz-select (select the text on click), data-lz-back (go back),
+   data-lz-width (a bar's width in percent), data-lz-count-for / data-lz-count-max (a
+   character counter for the named textarea). */
 (function () {
   "use strict";
 
@@ -41,4 +45,50 @@
     var checking = document.querySelector(form.getAttribute("data-checking"));
     if (checking) checking.classList.add("d-none");
   });
+
+  document.addEventListener("change", function (event) {
+    var field = event.target.closest && event.target.closest("[data-lz-autosubmit]");
+    if (field && field.form) field.form.submit();
+  });
+
+  document.addEventListener("click", function (event) {
+    var field = event.target.closest && event.target.closest("[data-lz-select]");
+    if (field && field.select) field.select();
+    var back = event.target.closest && event.target.closest("[data-lz-back]");
+    if (back && window.history.length > 1) { event.preventDefault(); window.history.back(); }
+  });
+
+  function within(root, selector) {
+    var found = Array.prototype.slice.call(root.querySelectorAll ? root.querySelectorAll(selector) : []);
+    if (root.matches && root.matches(selector)) found.unshift(root);
+    return found;
+  }
+
+  function enhance(root) {
+    within(root, "[data-lz-width]").forEach(function (bar) {
+      var percent = Math.max(0, Math.min(100, parseFloat(bar.getAttribute("data-lz-width")) || 0));
+      bar.style.width = percent + "%";
+    });
+    within(root, "[data-lz-count-for]").forEach(function (out) {
+      var box = document.getElementById(out.getAttribute("data-lz-count-for"));
+      var max = parseInt(out.getAttribute("data-lz-count-max"), 10);
+      if (!box || out.getAttribute("data-lz-counting")) return;
+      out.setAttribute("data-lz-counting", "1");
+      function show() {
+        var n = box.value.length;
+        out.textContent = "已写 " + n + " / " + max + " 字";
+        out.classList.toggle("text-danger", n > max);
+      }
+      box.addEventListener("input", show);
+      show();
+    });
+  }
+
+  if (window.htmx) {
+    window.htmx.onLoad(enhance);  // the page itself and every swapped-in fragment
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { enhance(document.body); });
+  } else {
+    enhance(document.body);
+  }
 })();

@@ -31,6 +31,28 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshot
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# A Content-Security-Policy violation fails the test: the browser reports it on the console,
+# and the init script reports the violation events too (Playwright's scripts are exempt from CSP).
+CSP_WATCH = (
+    "document.addEventListener('securitypolicyviolation', (e) => "
+    "console.error('CSP violation: ' + e.violatedDirective + ' ' + (e.blockedURI || 'inline')));"
+)
+
+
+def watch_csp(context: Any) -> list[str]:
+    violations: list[str] = []
+    context.add_init_script(CSP_WATCH)
+    context.on(
+        "console",
+        lambda msg: (
+            violations.append(msg.text)
+            if msg.type == "error" and ("Content Security Policy" in msg.text or "CSP violation" in msg.text)
+            else None
+        ),
+    )
+    return violations
+
+
 def chromium_available() -> bool:
     return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
 
@@ -50,12 +72,14 @@ def browser() -> Iterator[Any]:
 def page(browser: Any, request: Any) -> Iterator[Any]:
     """A desktop-size page; its screenshot is saved under test-artifacts/ after the test."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    violations = watch_csp(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture
@@ -64,12 +88,14 @@ def phone_page(browser: Any, request: Any) -> Iterator[Any]:
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
     )
+    violations = watch_csp(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-phone.png"), full_page=True)
     context.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 def login(page: Any, live_server: Any, username: str, password: str) -> None:

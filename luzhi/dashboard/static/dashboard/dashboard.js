@@ -9,7 +9,10 @@
     const el = document.getElementById(id);
     if (!el) return;
     const c = echarts.init(el);
-    c.setOption(Object.assign({ grid: { left: 40, right: 16, top: 28, bottom: 40, containLabel: true }, tooltip: { trigger: "axis" } }, option));
+    c.setOption(Object.assign({ grid: { left: 40, right: 16, top: 28, bottom: 40, containLabel: true }, tooltip: { trigger: "axis" } }, option, {
+      // The HTML tooltip writes inline style attributes, which the Content-Security-Policy refuses.
+      tooltip: Object.assign({ trigger: "axis" }, option.tooltip, { renderMode: "richText" }),
+    }));
     if (links) c.on("click", (p) => { const url = links(p); if (url) window.location.href = url; });
     window.addEventListener("resize", () => c.resize());
   }
