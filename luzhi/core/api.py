@@ -21,7 +21,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from luzhi.core.audit import history_restore
 from luzhi.core.errors import WorkflowError
 from luzhi.core.permissions import RolePermission, Rule
-from luzhi.core.scoping import visible_to
+from luzhi.core.scoping import CommitteeOwned, StaleEdit, check_version, visible_to
 from luzhi.core.services import object_create, object_delete, object_update
 
 
@@ -37,6 +37,8 @@ def django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Map service errors to API.md's statuses: 400 bad input, 404 out of scope, 409 workflow."""
+    if isinstance(exc, StaleEdit):
+        return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         return Response(django_errors(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, WorkflowError):
@@ -73,6 +75,15 @@ def request_dict(request: Request) -> dict[str, Any]:
     return request.data
 
 
+def if_match_version(request: Request) -> str | None:
+    """The version named by an `If-Match: "3"` (or `W/"3"`) header; None without one or for `*`."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    value = header.removeprefix("W/").strip().strip('"')
+    return value if value.isascii() and value.isdigit() else "invalid"
+
+
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """A foreign key in the API: only rows the caller may see are accepted (others are 400)."""
 
@@ -89,13 +100,44 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         return super().to_representation(value)
 
 
+def _versioned(model: Any) -> bool:
+    return isinstance(model, type) and issubclass(model, CommitteeOwned)
+
+
 class LuzhiSerializer(serializers.ModelSerializer):
-    """Base serializer: scoped relations, no DRF unique validators (models validate), xlsx labels."""
+    """Base serializer: scoped relations, no DRF unique validators (models validate), xlsx labels.
+
+    A committee-owned row shows its `version`; a PUT/PATCH that sends it back (or an `If-Match`
+    header with it) is refused with 409 when the row has changed since (see ScopedModelViewSet).
+    """
 
     serializer_related_field = ScopedRelatedField
 
     def get_validators(self) -> list:
         return []
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        meta = getattr(self, "Meta", None)
+        if not _versioned(getattr(meta, "model", None)):
+            return fields
+        if self.context.get("xlsx"):
+            fields.pop("version", None)  # an edit counter is no column of an export
+        else:
+            fields["version"] = serializers.IntegerField(
+                min_value=1,
+                max_value=2**31 - 1,
+                required=False,
+                label="版本号",
+                help_text="读取时的版本号；修改时带回，记录已被他人修改则返回 409。创建时忽略。",
+            )
+        return fields
+
+    def to_internal_value(self, data: Any) -> Any:
+        values = super().to_internal_value(data)
+        if self.instance is None:
+            values.pop("version", None)  # a new row starts at version 1 whatever the client says
+        return values
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -210,12 +252,20 @@ class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet):
 
     def perform_create(self, serializer: serializers.Serializer) -> None:
         data = dict(serializer.validated_data)
+        data.pop("version", None)
         if any(f.name == "committee" for f in self.model._meta.fields):
             data["committee"] = self.committee_for_write()
         serializer.instance = self.create_object(data)
 
     def perform_update(self, serializer: serializers.Serializer) -> None:
-        serializer.instance = self.update_object(serializer.instance, dict(serializer.validated_data))
+        data = dict(serializer.validated_data)
+        sent = data.pop("version", None)
+        if isinstance(serializer.instance, CommitteeOwned):
+            # The version the client read (body or If-Match) must still be the row's; the save
+            # itself then re-checks it in the database, so a concurrent writer cannot slip in.
+            check_version(serializer.instance, sent)
+            check_version(serializer.instance, if_match_version(self.request))
+        serializer.instance = self.update_object(serializer.instance, data)
 
     def perform_destroy(self, instance: models.Model) -> None:
         object_delete(actor=self.request.user, instance=instance)

@@ -20,6 +20,9 @@ from simple_history.signals import post_create_historical_record
 from luzhi.core.clientip import client_ip
 from luzhi.core.models import AuditEntry
 
+# The row's edit counter (scoping.CommitteeOwned.version) changes on every save; it is no change of content.
+_UNAUDITED = {"version"}
+
 _ACTIONS = {"+": AuditEntry.Action.CREATE, "~": AuditEntry.Action.UPDATE, "-": AuditEntry.Action.DELETE}
 
 
@@ -56,7 +59,7 @@ def _tracked_values(history_instance: Any) -> dict[str, Any]:
     return {
         f.attname: _plain(getattr(history_instance, f.attname))
         for f in history_instance.instance_type._meta.concrete_fields
-        if hasattr(history_instance, f.attname)
+        if hasattr(history_instance, f.attname) and f.attname not in _UNAUDITED
     }
 
 
@@ -78,7 +81,7 @@ def _record_history(sender: Any, instance: models.Model, history_instance: Any, 
             changes = {k: [None, v] for k, v in _tracked_values(history_instance).items()}
         else:
             delta = history_instance.diff_against(prev)
-            changes = {c.field: [_plain(c.old), _plain(c.new)] for c in delta.changes}
+            changes = {c.field: [_plain(c.old), _plain(c.new)] for c in delta.changes if c.field not in _UNAUDITED}
             if not changes and reason != "restore":
                 return
     elif kind == "+":

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from luzhi.core.permissions import Rule, can
+from luzhi.core.scoping import CommitteeOwned, StaleEdit, check_version
 
 PAGE_SIZE = 50
 
@@ -107,7 +108,22 @@ class ServiceModelForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if isinstance(self.instance, CommitteeOwned) and self.instance.pk is not None:
+            # The version the editor read travels with the form; a submit made from an older one
+            # is refused with the message (nothing saved) instead of overwriting someone's change.
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=self.instance.version
+            )
         style_widgets(self)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "version" in self.fields:
+            try:
+                check_version(self.instance, cleaned.pop("version", None))
+            except StaleEdit as exc:
+                raise forms.ValidationError(exc.message, code="stale") from None
+        return cleaned
 
     def _post_clean(self) -> None:
         pass

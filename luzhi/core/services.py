@@ -9,6 +9,9 @@ from django.db.models import ProtectedError, RestrictedError
 
 from luzhi.core.audit import delete_as, save_as
 from luzhi.core.errors import WorkflowError
+from luzhi.core.scoping import CommitteeOwned, StaleEdit, check_version
+
+__all__ = ["StaleEdit", "object_create", "object_delete", "object_update"]
 
 M = TypeVar("M", bound=models.Model)
 
@@ -39,7 +42,16 @@ def object_create(*, actor: Any, model: type[M], data: dict[str, Any], reason: s
 
 @transaction.atomic
 def object_update(*, actor: Any, instance: M, data: dict[str, Any]) -> M:
-    """Update a row from validated data; every rule of the model's clean() applies."""
+    """Update a row from validated data; every rule of the model's clean() applies.
+
+    `data` may carry the `version` the editor read: another one is refused with StaleEdit.
+    Either way the save is conditional on the version this copy was read at
+    (CommitteeOwned.save: `UPDATE … SET version = version + 1 … WHERE id = %s AND version = %s`),
+    so of two concurrent editors only one wins and the other saves nothing.
+    """
+    data = dict(data)
+    if "version" in data and isinstance(instance, CommitteeOwned):
+        check_version(instance, data.pop("version"))
     m2m = _assign(instance, data)
     instance.full_clean()
     save_as(instance, actor=actor)
