@@ -1,13 +1,14 @@
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from csp.constants import UNSAFE_INLINE
-from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from luzhi.accounts.views import LoginView
+from luzhi.core import exports
 from luzhi.core.registry import app_modules
 from luzhi.core.views import healthz
 
@@ -27,6 +28,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("exports/<str:token>/", exports.status, name="export-status"),
+    path("exports/<str:token>/download/", exports.download, name="export-download"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file (no inline script); Swagger UI's page
     # keeps an inline <style>, so only this page may use inline styles.

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Literal
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from docx import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
@@ -197,8 +197,19 @@ def render_pdf(doc: Document) -> bytes:
     return HTML(string=render_html(doc)).write_pdf()
 
 
-def document_response(doc: Document, fmt: str, filename: str) -> HttpResponse:
-    """An HTTP download of the document as `docx` or `pdf` (filename without extension)."""
+def document_response(doc: Document, fmt: str, filename: str, request: HttpRequest | None = None) -> HttpResponse:
+    """An HTTP download of the document as `docx` or `pdf` (filename without extension).
+
+    Pages pass their `request`: with Celery on (LUZHI_CELERY=1) the rendering then runs in a
+    worker and the page waits for it (luzhi/core/exports.py). The API always answers the file.
+    """
+    if fmt not in ("pdf", "docx"):
+        raise ValueError(f"unknown document format: {fmt}")
+    if request is not None and not request.path.startswith("/api/"):
+        from luzhi.core import exports, jobs
+
+        if jobs.celery_enabled():
+            return exports.deferred(request, doc, fmt, filename)
     if fmt == "pdf":
         content, mime = render_pdf(doc), PDF_MIME
     elif fmt == "docx":

@@ -154,7 +154,7 @@ def board_pdf(request: HttpRequest) -> HttpResponse:
             else Paragraph("无逾期事项。"),
         ],
     )
-    return document_response(doc, "pdf", f"{year}年督办公示栏")
+    return document_response(doc, "pdf", f"{year}年督办公示栏", request=request)
 
 
 class MonthlyPlanForm(StyledForm):

@@ -361,7 +361,9 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def bulletin_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The issue as DOCX or PDF."""
     bulletin = access_by_id(request.user, Bulletin, pk)
-    return document_response(bulletin_document(bulletin), fmt, f"bulletin-{bulletin.year}-{bulletin.number}")
+    return document_response(
+        bulletin_document(bulletin), fmt, f"bulletin-{bulletin.year}-{bulletin.number}", request=request
+    )
 
 
 # ---- grassroots records --------------------------------------------------------------------

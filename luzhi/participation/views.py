@@ -253,7 +253,7 @@ def topic_summary_page(request: HttpRequest, pk: int) -> HttpResponse:
     if topic.is_open():
         messages.error(request, "议题尚未结束，结束后才能汇总。")
         return redirect("participation:topic", pk=pk)
-    return document_response(topic_summary_document(topic), "docx", f"网络议政汇总-{topic.pk}")
+    return document_response(topic_summary_document(topic), "docx", f"网络议政汇总-{topic.pk}", request=request)
 
 
 # ---- duty self-reports ---------------------------------------------------------------------------
