@@ -1,7 +1,10 @@
+from typing import Any
+
 from rest_framework import serializers
 
 from luzhi.accounts.models import SecuritySettings, User
 from luzhi.core.api import LuzhiSerializer
+from luzhi.core.logging import mask_field
 from luzhi.core.models import AuditEntry
 
 
@@ -73,3 +76,21 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "via",
             "ip",
         ]
+
+    def to_representation(self, instance: AuditEntry) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["changes"] = masked_changes(data.get("changes"))
+        return data
+
+
+def masked_changes(changes: Any) -> Any:
+    """The audit log's before/after values with phone, birth date and ID numbers masked.
+
+    Only the auditor reads the audit log, and personal data in full is for the office alone.
+    """
+    if not isinstance(changes, dict):
+        return changes
+    return {
+        name: [mask_field(name, v) for v in pair] if isinstance(pair, (list, tuple)) else mask_field(name, pair)
+        for name, pair in changes.items()
+    }

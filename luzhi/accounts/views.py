@@ -16,6 +16,7 @@ from luzhi.accounts import permissions
 from luzhi.accounts.forms import AuditFilterForm, LoginForm, SecuritySettingsForm, UserForm
 from luzhi.accounts.models import SecuritySettings, User
 from luzhi.accounts.selectors import audit_list, audit_models, lockout_list, user_list
+from luzhi.accounts.serializers import masked_changes
 from luzhi.accounts.services import account_unlock, security_settings_update, user_create, user_update
 from luzhi.core.models import AuditEntry
 from luzhi.core.pages import add_service_errors, paginate, posted, require, rule_required
@@ -161,7 +162,7 @@ def _audit_row(entry: AuditEntry) -> dict[str, Any]:
         fields = {f.attname: f.verbose_name for f in apps.get_model(entry.model)._meta.concrete_fields}
     except (LookupError, ValueError):
         fields = {}
-    changes = entry.changes if isinstance(entry.changes, dict) else {}
+    changes = masked_changes(entry.changes) if isinstance(entry.changes, dict) else {}
     return {
         "entry": entry,
         "model": _model_label(entry.model) if entry.model else "",

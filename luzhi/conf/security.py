@@ -85,6 +85,14 @@ def apply(base: dict[str, Any]) -> None:
     # axes asks this for the address of a failed login; the same rule as the audit log.
     base["AXES_CLIENT_IP_CALLABLE"] = "luzhi.core.clientip.axes_client_ip"
 
+    # Every log handler masks phone and ID numbers (luzhi/core/logging.py).
+    logging_config = base.get("LOGGING")
+    if logging_config is not None:
+        logging_config.setdefault("filters", {})["personal_data"] = {"()": "luzhi.core.logging.PersonalDataFilter"}
+        for handler in logging_config.get("handlers", {}).values():
+            if "personal_data" not in handler.setdefault("filters", []):
+                handler["filters"].append("personal_data")
+
     rest = base["REST_FRAMEWORK"]
     rest["DEFAULT_THROTTLE_RATES"] = {
         **rest.get("DEFAULT_THROTTLE_RATES", {}),
