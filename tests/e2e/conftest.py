@@ -4,11 +4,14 @@ No browser is downloaded: the flows need /usr/bin/chromium (Debian package `chro
 Without it they are reported by name as not run — and under CI=true that is a failure.
 """
 
+import itertools
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -53,6 +56,35 @@ def watch_csp(context: Any) -> list[str]:
     return violations
 
 
+def screenshot_each_page(page: Any, test_name: str) -> Any:
+    """Save a full-page screenshot after every page the test opens, into test-artifacts/.
+
+    Each navigation the flow waits for (goto, reload, back, wait_for_url, wait_for_load_state)
+    leaves `screenshots/<test>/NN-<path>.png`; the fixture adds the page as the test left it.
+    """
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", test_name)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    count = itertools.count(1)
+
+    def shoot(label: str | None = None) -> None:
+        if page.is_closed():
+            return
+        name = label or (urlsplit(page.url).path.strip("/").replace("/", "-") or "home")
+        page.screenshot(path=str(folder / f"{next(count):02d}-{name[:60]}.png"), full_page=True)
+
+    for method in ("goto", "reload", "go_back", "wait_for_url", "wait_for_load_state"):
+        original = getattr(page, method)
+
+        def wrapped(*args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            result = _original(*args, **kwargs)
+            shoot()
+            return result
+
+        setattr(page, method, wrapped)
+    return shoot
+
+
 def chromium_available() -> bool:
     return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
 
@@ -75,9 +107,9 @@ def page(browser: Any, request: Any) -> Iterator[Any]:
     violations = watch_csp(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    shoot = screenshot_each_page(page, request.node.name)
     yield page
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    shoot("end")
     context.close()
     assert not violations, f"Content-Security-Policy violations: {violations}"
 
@@ -91,9 +123,9 @@ def phone_page(browser: Any, request: Any) -> Iterator[Any]:
     violations = watch_csp(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    shoot = screenshot_each_page(page, f"{request.node.name}-phone")
     yield page
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-phone.png"), full_page=True)
+    shoot("end")
     context.close()
     assert not violations, f"Content-Security-Policy violations: {violations}"
 
