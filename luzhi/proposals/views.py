@@ -271,7 +271,7 @@ def reply_document_page(request: HttpRequest, pk: int) -> HttpResponse:
         ],
     )
     fmt = "docx" if request.GET.get("format") == "docx" else "pdf"
-    return document_response(doc, fmt, f"提案答复-第{p.number}号")
+    return document_response(doc, fmt, f"提案答复-第{p.number}号", request=request)
 
 
 @rule_required(permissions.EXPORT)
@@ -298,7 +298,7 @@ def compilation_page(request: HttpRequest) -> HttpResponse:
             *[Paragraph(t) for t in p.suggestions.splitlines() if t.strip()],
         ]
     doc = Document(title=f"{year}年提案汇编", issuer=f"{request.user.committee or ''}提案委员会", blocks=blocks)
-    return document_response(doc, "docx", f"{year}年提案汇编")
+    return document_response(doc, "docx", f"{year}年提案汇编", request=request)
 
 
 @rule_required(permissions.REVIEW)
