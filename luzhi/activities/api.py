@@ -43,7 +43,14 @@ class ActivityViewSet(ScopedModelViewSet):
     }
 
     def get_queryset(self):  # type: ignore[override]
-        return selectors.activity_list(viewer=self.request.user)
+        return selectors.activity_list(viewer=self.request.user, ids_only=True)
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("many") and args:
+            rows = list(args[0])
+            selectors.attach_participant_ids(rows)
+            args = (rows, *args[1:])
+        return super().get_serializer(*args, **kwargs)
 
     def create_object(self, data: dict[str, Any]) -> Activity:
         participants = data.pop("participants", [])

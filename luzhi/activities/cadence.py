@@ -63,8 +63,13 @@ def rule_source(rule: CadenceRule, committee: Committee) -> Source:
         qs = ReadingLog.objects.filter(committee=committee, kind__in=rule.kinds)
         return Source(qs, "date", "date", None, F("member_id"))
     if rule.is_person_scope:
+        # activity__committee repeats what committee implies, so that PostgreSQL finds the
+        # activities by the (committee, kind, start) index instead of scanning every committee's.
         qs = Attendance.objects.filter(
-            committee=committee, status=Attendance.Status.PRESENT, activity__kind__in=rule.kinds
+            committee=committee,
+            status=Attendance.Status.PRESENT,
+            activity__committee=committee,
+            activity__kind__in=rule.kinds,
         )
         if rule.study:
             qs = qs.filter(activity__study__icontains=f'"{rule.study}"')

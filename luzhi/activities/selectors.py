@@ -14,12 +14,30 @@ from luzhi.org.models import Member
 INVITE_BY = ("special_committee", "group", "sector", "standing", "all")
 
 
-def activity_list(*, viewer: Any) -> QuerySet[Activity]:
-    """Return the activities the viewer may see, with their invited members' ids prefetched."""
+def activity_list(*, viewer: Any, ids_only: bool = False) -> QuerySet[Activity]:
+    """Return the activities the viewer may see, with their invited members' ids prefetched.
+
+    ids_only: the API, which shows related rows by id — no joins, and the caller attaches the
+    invited members' ids with `attach_participant_ids` (one query of ids, no Member objects).
+    """
+    if ids_only:
+        return visible_to(Activity.objects.all(), viewer)
     related = Activity.objects.select_related("station", "special_committee", "group").prefetch_related(
         Prefetch("participants", queryset=Member.objects.only("id").order_by("id"))
     )
     return visible_to(related, viewer)
+
+
+def attach_participant_ids(activities: list[Activity]) -> None:
+    """Set `participant_ids` (invited members' ids, ascending) on each activity in one query."""
+    ids: dict[int, list[int]] = {a.pk: [] for a in activities}
+    if not ids:
+        return
+    rows = Attendance.objects.filter(activity_id__in=ids).order_by("member_id").values_list("activity_id", "member_id")
+    for activity_id, member_id in rows:
+        ids[activity_id].append(member_id)
+    for activity in activities:
+        activity.participant_ids = ids[activity.pk]
 
 
 def activity_attendance(*, activity: Activity) -> QuerySet[Attendance]:

@@ -1,17 +1,33 @@
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework.relations import ManyRelatedField
 
 from luzhi.activities.models import Activity, Attendance, CadenceRule, LeaveRequest, ReadingLog
 from luzhi.core.api import LuzhiSerializer, ScopedRelatedField
 from luzhi.org.models import Member
 
 
+class ParticipantsField(ManyRelatedField):
+    """The invited members' ids; read from `participant_ids` when the list attached them (no Member objects)."""
+
+    def get_attribute(self, instance: Activity) -> Any:
+        ids = getattr(instance, "participant_ids", None)
+        return ids if ids is not None else super().get_attribute(instance)
+
+    def to_representation(self, iterable: Any) -> list[Any]:
+        if isinstance(iterable, list):
+            return iterable
+        return super().to_representation(iterable)
+
+
 class ActivitySerializer(LuzhiSerializer):
     study = serializers.ListField(
         child=serializers.ChoiceField(choices=Activity.Study.choices), required=False, label="学习内容"
     )
-    participants = ScopedRelatedField(many=True, queryset=Member.objects.all(), required=False, label="参加委员")
+    participants = ParticipantsField(
+        child_relation=ScopedRelatedField(queryset=Member.objects.all()), required=False, label="参加委员"
+    )
     days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=366, label="天数")
 
     class Meta:
