@@ -17,6 +17,8 @@ def _concrete(route: str) -> str | None:
         return None
     route = re.sub(r"<int:\w+>", "1", route)
     route = re.sub(r"<(?:str|slug):\w+>", "x", route)
+    # A group of named alternatives (?P<step>adopt|forward) takes the first; any other group a number.
+    route = re.sub(r"\(\?P<\w+>([a-z]+)(?:\|[a-z|]+)?\)", r"\1", route)
     route = re.sub(r"\(\?P<\w+>[^)]*\)", "1", route)
     return route.replace("\\.", ".").replace("\\", "")
 
