@@ -12,6 +12,7 @@ def sections() -> list[Section]:
                 ("用户管理", "accounts:user-list", "person-gear", accounts.USERS, "read"),
                 ("安全设置", "accounts:security", "shield-lock", accounts.SECURITY, "read"),
                 ("审计日志", "accounts:audit", "journal-text", accounts.AUDIT, "read"),
+                ("回收站", "accounts:recycle", "recycle", accounts.RECYCLE, "read"),
             ],
         ),
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luzhi.accounts import views
+from luzhi.accounts import recycle, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("security/", views.security_page, name="security"),
     path("security/unlock/<int:pk>/", views.unlock_page, name="unlock"),
     path("audit/", views.audit_page, name="audit"),
+    path("recycle/", recycle.recycle_page, name="recycle"),
+    path("recycle/<int:pk>/restore/", recycle.recycle_restore_page, name="recycle-restore"),
 ]
