@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -95,8 +94,11 @@ class OpinionReport(CommitteeOwned):  # 社情民意信息; `committee` is the o
     @classmethod
     def scope_rows(cls, qs: models.QuerySet, user: User) -> models.QuerySet:
         """The origin sees its reports; a committee sees what it holds or held (forwarded to it)."""
-        held = OpinionHolding.objects.filter(report=OuterRef("pk"), committee_id=user.committee_id)
-        return cls.scope_role(qs.filter(Q(committee_id=user.committee_id) | Exists(held)), user)
+        # One id list from two index scans: "origin OR EXISTS(holding)" made PostgreSQL test every
+        # report of every committee (~1 s for a province's 235k reports).
+        own = OpinionReport.objects.filter(committee_id=user.committee_id).order_by().values("pk")
+        held = OpinionHolding.objects.filter(committee_id=user.committee_id).order_by().values("report_id")
+        return cls.scope_role(qs.filter(pk__in=own.union(held, all=True)), user)
 
     @classmethod
     def scope_role(cls, qs: models.QuerySet, user: User) -> models.QuerySet:
