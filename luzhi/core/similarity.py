@@ -9,9 +9,11 @@ Storage and speed:
 - the terms of each text are stored in `core.TextIndexEntry`, so the index survives
   restarts and every app server sees the same texts;
 - each process keeps, per (namespace, committee), an in-memory inverted index that is
-  loaded on first use and then kept current incrementally: one query per search tells
-  whether any server wrote since, and only the new rows are read. Adding one text never
-  rebuilds the index.
+  loaded on first use (or at a server worker's start: `start_warm_up`) and then kept
+  current incrementally: one index-only query per search reads the newest entry id, and
+  only rows newer than the last seen are read. Adding one text never rebuilds the index;
+- a search reads the postings of its rarest terms first, up to POSTINGS_BUDGET, to find
+  candidates, then scores the best CANDIDATES exactly by cosine over all shared terms.
 
 The interface is `index_text`, `remove_text` and `find_similar`; a semantic scorer can
 be put behind the same three functions later without touching callers.
@@ -20,24 +22,29 @@ be put behind the same three functions later without touching callers.
 from __future__ import annotations
 
 import heapq
+import logging
 import math
 import re
 import threading
+import time
 import unicodedata
 from array import array
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Count, Max
+from django.db import connections, transaction
 
 from luzhi.core.models import TextIndexEntry
 
 MAX_CHARS = 4000  # only the beginning of a very long text is indexed: its subject is stated early
-CANDIDATE_BUDGET = 80_000  # postings read per search before candidates are ranked exactly
-CANDIDATES = 200
+POSTINGS_BUDGET = 12_000  # postings read per search to find candidates, rarest terms first
+CANDIDATES = 200  # candidates scored exactly
 COMMON_SHARE = 0.05  # terms in more than this share of texts do not find candidates (they still score)
 COMMON_MIN = 200
+MARGIN = 1000  # ids below the newest seen that are listed again: rows committed out of id order
+RECHECK_SECONDS = 10.0
+VERIFY_SECONDS = 300.0
 
 # Words every proposal uses; they say nothing about its subject.
 _STOP_WORDS_TEXT = (
@@ -79,6 +86,8 @@ _SYNONYM_LINES = """
 """.strip().splitlines()
 SYNONYMS = {syn: line.split()[0] for line in _SYNONYM_LINES for syn in line.split()[1:]}
 
+logger = logging.getLogger(__name__)
+
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 _WORD = re.compile(r"[\u3400-\u9fffa-z0-9]")
 _jieba_lock = threading.Lock()
@@ -107,24 +116,32 @@ def tokenize(text: str) -> Counter[str]:
     return terms
 
 
+# 1 + log(tf): the weight of a term seen tf times in one text (tf is capped at 255).
+_TF_WEIGHT = [0.0] + [1.0 + math.log(tf) for tf in range(1, 256)]
+
+
 @dataclass
 class _Index:
     """The in-memory inverted index of one (namespace, committee)."""
 
     vocab: dict[str, int] = field(default_factory=dict)
-    postings: list[tuple[array, array]] = field(default_factory=list)  # term id → (slots, tfs)
+    post_slots: list[array] = field(default_factory=list)  # term id → slots of the texts that have it
+    post_tfs: list[array] = field(default_factory=list)  # term id → its count in each of those texts
     slot_object: array = field(default_factory=lambda: array("q"))  # slot → object id, -1 when dead
     slot_terms: list[tuple[array, array] | None] = field(default_factory=list)
     slot_norm: array = field(default_factory=lambda: array("d"))
     objects: dict[int, tuple[int | None, int]] = field(default_factory=dict)  # object → (slot, entry id)
     live: int = 0
-    max_entry: int = 0
-    signature: tuple = ()
+    max_entry: int = 0  # the newest entry applied
+    top: int = -1  # the newest entry id the database had at the last check
+    loaded: bool = False
+    rechecked_at: float = 0.0  # monotonic time of the last look below the newest id
+    verified_at: float = 0.0  # monotonic time of the last row count
+    warming: bool = False  # a background warm-up will load it: searches do not wait
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def idf(self, term_id: int) -> float:
-        df = len(self.postings[term_id][0])
-        return math.log((self.live + 1) / (df + 1)) + 1.0
+        return math.log((self.live + 1) / (len(self.post_slots[term_id]) + 1)) + 1.0
 
     def kill(self, object_id: int) -> None:
         slot, _ = self.objects.pop(object_id, (None, 0))
@@ -133,7 +150,8 @@ class _Index:
             self.slot_terms[slot] = None
             self.live -= 1
 
-    def add(self, entry_id: int, object_id: int, terms: dict[str, int] | None) -> None:
+    def add(self, entry_id: int, object_id: int, terms: dict[str, int] | None, *, norm: bool = True) -> None:
+        """Add (or replace) the text of one object; with norm=False the caller renormalises afterwards."""
         self.kill(object_id)
         self.max_entry = max(self.max_entry, entry_id)
         if not terms:
@@ -141,78 +159,100 @@ class _Index:
             return
         slot = len(self.slot_object)
         ids, tfs = array("I"), array("B")
+        vocab, post_slots, post_tfs = self.vocab, self.post_slots, self.post_tfs
         for term, tf in terms.items():
-            tid = self.vocab.get(term)
+            tid = vocab.get(term)
             if tid is None:
-                tid = self.vocab[term] = len(self.postings)
-                self.postings.append((array("I"), array("B")))
-            p_slots, p_tfs = self.postings[tid]
-            p_slots.append(slot)
-            p_tfs.append(min(int(tf), 255))
+                tid = vocab[term] = len(post_slots)
+                post_slots.append(array("I"))
+                post_tfs.append(array("B"))
+            tf = min(int(tf), 255)
+            post_slots[tid].append(slot)
+            post_tfs[tid].append(tf)
             ids.append(tid)
-            tfs.append(min(int(tf), 255))
+            tfs.append(tf)
         self.slot_object.append(object_id)
         self.slot_terms.append((ids, tfs))
         self.live += 1
-        self.slot_norm.append(self._norm(ids, tfs))
+        self.slot_norm.append(self._norm(ids, tfs) if norm else 1.0)
         self.objects[object_id] = (slot, entry_id)
 
     def _norm(self, ids: array, tfs: array) -> float:
-        return math.sqrt(sum(((1 + math.log(tf)) * self.idf(t)) ** 2 for t, tf in zip(ids, tfs, strict=True))) or 1.0
+        post_slots, tf_weight = self.post_slots, _TF_WEIGHT
+        log_n = math.log(self.live + 1) + 1.0
+        log = math.log
+        total = 0.0
+        for tid, tf in zip(ids, tfs, strict=True):
+            w = tf_weight[tf] * (log_n - log(len(post_slots[tid]) + 1))
+            total += w * w
+        return math.sqrt(total) or 1.0
 
     def renormalise(self) -> None:
+        # idf of every term once, then each text's norm from the table.
+        log_n = math.log(self.live + 1) + 1.0
+        log = math.log
+        idf = [log_n - log(len(slots) + 1) for slots in self.post_slots]
+        tf_weight = _TF_WEIGHT
+        norms = self.slot_norm
         for slot, pair in enumerate(self.slot_terms):
             if pair is not None:
-                self.slot_norm[slot] = self._norm(*pair)
+                total = 0.0
+                for tid, tf in zip(*pair, strict=True):
+                    w = tf_weight[tf] * idf[tid]
+                    total += w * w
+                norms[slot] = math.sqrt(total) or 1.0
 
     def search(self, query: Counter[str], limit: int, exclude: int | None) -> list[tuple[int, float]]:
-        weights = {}
-        for term, tf in query.items():
-            tid = self.vocab.get(term)
-            if tid is not None and self.postings[tid][0]:
-                weights[tid] = (1 + math.log(tf)) * self.idf(tid)
+        vocab, post_slots, post_tfs, tf_weight = self.vocab, self.post_slots, self.post_tfs, _TF_WEIGHT
+        log_n = math.log(self.live + 1) + 1.0
+        weights: dict[int, float] = {}  # term id → the query's tf-idf weight
+        idf: dict[int, float] = {}
         # The query's own norm counts the terms no indexed text has, so a text of another subject scores low.
-        q_norm = math.sqrt(
-            sum(w * w for w in weights.values())
-            + sum(
-                ((1 + math.log(tf)) * (math.log(self.live + 1) + 1.0)) ** 2
-                for t, tf in query.items()
-                if t not in self.vocab
-            )
-        )
-        if not weights or q_norm == 0:
+        q_sq = 0.0
+        for term, tf in query.items():
+            tid = vocab.get(term)
+            df = len(post_slots[tid]) if tid is not None else 0
+            term_idf = log_n - math.log(df + 1)
+            w = tf_weight[min(tf, 255)] * term_idf
+            q_sq += w * w
+            if df:
+                weights[tid] = w
+                idf[tid] = term_idf
+        if not weights or q_sq == 0:
             return []
+        q_norm = math.sqrt(q_sq)
         # Rarest terms first: they find the candidates; the common ones only refine the exact score.
-        # A term in more than COMMON_SHARE of the texts adds little to the cosine and costs the most
-        # to read, so it finds candidates only when nothing rarer did.
-        idf = {tid: self.idf(tid) for tid in weights}
+        # Reading stops at POSTINGS_BUDGET postings or at a term in more than COMMON_SHARE of the
+        # texts (it adds little to the cosine and costs the most to read) once something was found.
         common = max(COMMON_MIN, int(self.live * COMMON_SHARE))
         acc: dict[int, float] = {}
-        budget = CANDIDATE_BUDGET
-        for tid in sorted(weights, key=lambda t: len(self.postings[t][0])):
-            slots, tfs = self.postings[tid]
-            if (len(slots) > budget or len(slots) > common) and acc:
+        get = acc.get
+        budget = POSTINGS_BUDGET
+        for tid in sorted(weights, key=lambda t: len(post_slots[t])):
+            slots = post_slots[tid]
+            if acc and (len(slots) > budget or len(slots) > common):
                 break
             budget -= len(slots)
             w = weights[tid] * idf[tid]
-            get = acc.get
-            for slot, tf in zip(slots, tfs, strict=True):
-                acc[slot] = get(slot, 0.0) + w * (1 + math.log(tf) if tf > 1 else 1.0)
+            by_tf = [w * x for x in tf_weight[:8]]  # counts above 7 are rare: computed when met
+            for slot, tf in zip(slots, post_tfs[tid], strict=True):
+                acc[slot] = get(slot, 0.0) + (by_tf[tf] if tf < 8 else w * tf_weight[tf])
         norms = self.slot_norm
-        best = heapq.nlargest(CANDIDATES, acc, key=lambda s: acc[s] / norms[s])
+        best = heapq.nlargest(CANDIDATES, acc.items(), key=lambda kv: kv[1] / norms[kv[0]])
         scored = []
-        for slot in best:
-            obj = self.slot_object[slot]
-            pair = self.slot_terms[slot]
+        slot_object, slot_terms = self.slot_object, self.slot_terms
+        q_get = weights.get
+        for slot, _ in best:
+            obj = slot_object[slot]
+            pair = slot_terms[slot]
             if obj < 0 or obj == exclude or pair is None:
                 continue
             # The exact dot product over all shared terms; the text's norm was kept when it was added.
-            ids, tfs = pair
             dot = 0.0
-            for tid, tf in zip(ids, tfs, strict=True):
-                q_w = weights.get(tid)
+            for tid, tf in zip(*pair, strict=True):
+                q_w = q_get(tid)
                 if q_w is not None:
-                    dot += q_w * (1 + math.log(tf) if tf > 1 else 1.0) * idf[tid]
+                    dot += q_w * tf_weight[tf] * idf[tid]
             if dot > 0:
                 scored.append((obj, min(1.0, dot / (q_norm * norms[slot]))))
         scored.sort(key=lambda pair: (-pair[1], pair[0]))
@@ -227,42 +267,122 @@ def _rows(namespace: str, committee_id: int):  # noqa: ANN202 - a queryset
     return TextIndexEntry.objects.filter(namespace=namespace, committee_id=committee_id)
 
 
-def _signature(namespace: str, committee_id: int) -> tuple:
-    agg = _rows(namespace, committee_id).aggregate(n=Count("id"), top=Max("id"), at=Max("created_at"))
-    return agg["n"], agg["top"] or 0, agg["at"]
+def _newest(namespace: str, committee_id: int) -> int:
+    """The newest entry id of (namespace, committee): one index-only look-up."""
+    return _rows(namespace, committee_id).order_by("-id").values_list("id", flat=True).first() or 0
 
 
-def _current(namespace: str, committee_id: int) -> _Index:
-    """Return the in-memory index of (namespace, committee), brought up to date with the database."""
-    with _indexes_lock:
-        index = _indexes.setdefault((namespace, committee_id), _Index())
-    signature = _signature(namespace, committee_id)
-    if signature == index.signature:
-        return index
-    with index.lock:
-        if signature == index.signature:
-            return index
-        count = signature[0]
-        # Rows committed out of id order land just below the newest seen id: re-read a margin.
-        margin = 1000 if index.signature else None
-        rows = _rows(namespace, committee_id).order_by("id").values_list("id", "object_id", "terms")
-        if margin is not None:
-            rows = rows.filter(id__gt=max(0, index.max_entry - margin))
+def _apply(index: _Index, rows, *, norm: bool) -> None:  # noqa: ANN001 - (id, object, terms) rows
+    objects = index.objects
+    for entry_id, object_id, terms in rows:
+        if objects.get(object_id, (None, 0))[1] != entry_id:
+            index.add(entry_id, object_id, terms, norm=norm)
+
+
+def _load(index: _Index, namespace: str, committee_id: int) -> None:
+    """Read every row into an empty index; the norms are computed once at the end."""
+    rows = _rows(namespace, committee_id).order_by("id").values_list("id", "object_id", "terms")
+    _apply(index, rows.iterator(chunk_size=5000), norm=False)
+    index.renormalise()
+    index.loaded = True
+
+
+def _catch_up(index: _Index, namespace: str, committee_id: int) -> None:
+    """Apply the rows written since the last look, without reading the others' terms.
+
+    Rows committed out of id order can land just below the newest id seen: the ids in a margin
+    below it are listed (an index-only read) and only the unknown ones are fetched with terms.
+    """
+    known = index.objects
+    recent = (
+        _rows(namespace, committee_id).filter(id__gt=max(0, index.max_entry - MARGIN)).values_list("id", "object_id")
+    )
+    new = [entry_id for entry_id, object_id in recent if known.get(object_id, (None, 0))[1] != entry_id]
+    if new:
         before = index.live
-        for entry_id, object_id, terms in rows.iterator(chunk_size=2000):
-            if index.objects.get(object_id, (None, 0))[1] != entry_id:
-                index.add(entry_id, object_id, terms)
-        if len(index.objects) != count:
-            # Some rows were deleted or missed beyond the margin: start again from the database.
-            fresh = _Index()
-            with _indexes_lock:
-                _indexes[(namespace, committee_id)] = fresh
-            return _current(namespace, committee_id)
+        rows = _rows(namespace, committee_id).filter(id__in=new).order_by("id").values_list("id", "object_id", "terms")
+        _apply(index, rows, norm=True)
         # Weights drift as texts are added; rescale once the collection has grown by a fifth.
-        if margin is None or index.live > max(before, 1) * 1.2:
+        if index.live > max(before, 1) * 1.2:
             index.renormalise()
-        index.signature = signature
+
+
+def _current(namespace: str, committee_id: int, *, warming: bool = False) -> _Index | None:
+    """Return the in-memory index of (namespace, committee), brought up to date with the database.
+
+    A search costs one index-only query (the newest entry id) when nothing was written. Every
+    RECHECK_SECONDS the ids just below the newest are listed again (a late commit), and every
+    VERIFY_SECONDS the rows are counted: a mismatch (rows deleted by hand) reloads from scratch.
+    None while a background warm-up has yet to load it.
+    """
+    key = (namespace, committee_id)
+    with _indexes_lock:
+        index = _indexes.setdefault(key, _Index())
+    top = _newest(namespace, committee_id)
+    now = time.monotonic()
+    if index.loaded and top == index.top and now - index.rechecked_at < RECHECK_SECONDS:
+        return index
+    if index.warming and not index.loaded and not warming:
+        return None
+    with index.lock:
+        if index.loaded and top == index.top and now - index.rechecked_at < RECHECK_SECONDS:
+            return index
+        if not index.loaded:
+            _load(index, namespace, committee_id)
+            index.verified_at = now
+        else:
+            _catch_up(index, namespace, committee_id)
+            if now - index.verified_at >= VERIFY_SECONDS:
+                if len(index.objects) != _rows(namespace, committee_id).count():
+                    with _indexes_lock:
+                        _indexes[key] = _Index()
+                    return _current(namespace, committee_id)
+                index.verified_at = now
+        index.top = max(top, index.max_entry)
+        index.rechecked_at = now
     return index
+
+
+def warm_up() -> int:
+    """Load every index of the database into this process; returns how many texts they hold.
+
+    While it runs, a search of an index not loaded yet gets no hints instead of waiting for the
+    load (hints are advisory; the form asks again as the member types).
+    """
+    pairs = list(TextIndexEntry.objects.order_by().values_list("namespace", "committee_id").distinct())
+    indexes = []
+    with _indexes_lock:
+        for pair in pairs:
+            index = _indexes.setdefault(pair, _Index())
+            index.warming = True
+            indexes.append(index)
+    try:
+        total = 0
+        for namespace, committee_id in pairs:
+            index = _current(namespace, committee_id, warming=True)
+            total += index.live if index else 0
+        return total
+    finally:
+        for index in indexes:
+            index.warming = False
+
+
+def start_warm_up(then: Callable[[], object] | None = None) -> threading.Thread:
+    """Run warm_up, then `then`, in a background thread (a server worker's start; see luzhi/conf/gunicorn.py)."""
+
+    def run() -> None:
+        try:
+            warm_up()
+            if then is not None:
+                then()
+        except Exception:  # a failed warm-up only means the first search loads the index itself
+            logger.exception("similarity warm-up failed")
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    thread = threading.Thread(target=run, name="luzhi-similarity-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _replace_row(*, namespace: str, committee_id: int, object_id: int, year: int | None, terms: dict | None) -> None:
@@ -314,6 +434,8 @@ def find_similar(
     if not query or limit <= 0:
         return []
     index = _current(namespace, committee_id)
+    if index is None:
+        return []
     with index.lock:
         return index.search(query, limit, exclude_id)
 

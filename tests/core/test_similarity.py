@@ -127,3 +127,66 @@ def test_search_is_one_query_when_nothing_changed(corpus: list[dict[str, Any]]) 
 def test_empty_and_punctuation_only_text() -> None:
     assert similarity.find_similar(namespace=NS, committee_id=1, text="") == []
     assert similarity.find_similar(namespace=NS, committee_id=1, text="，。！？") == []
+
+
+def _rescan_now(monkeypatch: pytest.MonkeyPatch, *, count: bool) -> None:
+    """Make the next search look below the newest id (and count the rows) instead of waiting for it."""
+    monkeypatch.setattr(similarity, "RECHECK_SECONDS", 0.0)
+    if count:
+        monkeypatch.setattr(similarity, "VERIFY_SECONDS", 0.0)
+
+
+def test_a_late_commit_below_the_newest_id_is_seen(
+    corpus: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two writers: the one holding the lower id commits after the search saw the higher one.
+    low = TextIndexEntry.objects.create(namespace=NS, committee_id=1, object_id=7001, terms={"x": 1})
+    TextIndexEntry.objects.create(namespace=NS, committee_id=1, object_id=7002, terms={"y": 1})
+    low_id = low.pk
+    low.delete()
+    similarity.find_similar(namespace=NS, committee_id=1, text="学校", limit=1)
+    TextIndexEntry.objects.create(
+        id=low_id, namespace=NS, committee_id=1, object_id=7001, terms=dict(similarity.tokenize("县城动物园建设"))
+    )
+    _rescan_now(monkeypatch, count=False)
+    assert similarity.find_similar(namespace=NS, committee_id=1, text="县城动物园建设", limit=1)[0][0] == 7001
+
+
+def test_rows_deleted_by_hand_leave_the_index(corpus: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
+    text = corpus[0]["text"]
+    assert similarity.find_similar(namespace=NS, committee_id=1, text=text, limit=1)[0][0] == corpus[0]["id"]
+    TextIndexEntry.objects.filter(namespace=NS, committee_id=1, object_id=corpus[0]["id"]).delete()
+    _rescan_now(monkeypatch, count=True)
+    assert corpus[0]["id"] not in [obj for obj, _ in similarity.find_similar(namespace=NS, committee_id=1, text=text)]
+
+
+def test_warm_up_loads_every_index(corpus: list[dict[str, Any]]) -> None:
+    similarity.index_text(namespace="other", committee_id=3, object_id=1, text="关于建设县城动物园的建议")
+    similarity.forget_loaded()
+    assert similarity.warm_up() == len(corpus) + 1
+    assert similarity._indexes[(NS, 1)].loaded and similarity._indexes[("other", 3)].loaded
+    with CaptureQueriesContext(connection) as queries:
+        found = similarity.find_similar(namespace=NS, committee_id=1, text=corpus[0]["text"], limit=1)
+    assert found[0][0] == corpus[0]["id"]
+    assert len(queries) == 1  # the newest-id look-up: the index was already in memory
+
+
+def test_a_search_during_the_warm_up_does_not_wait(corpus: list[dict[str, Any]]) -> None:
+    similarity.forget_loaded()
+    index = similarity._indexes.setdefault((NS, 1), similarity._Index())
+    index.warming = True  # a background warm-up is about to load it
+    assert similarity.find_similar(namespace=NS, committee_id=1, text=corpus[0]["text"]) == []
+    assert not index.loaded
+    index.warming = False
+    found = similarity.find_similar(namespace=NS, committee_id=1, text=corpus[0]["text"], limit=1)
+    assert found[0][0] == corpus[0]["id"]
+
+
+def test_gunicorn_workers_freeze_start_up_objects_and_warm_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    from luzhi.conf import gunicorn
+
+    calls = []
+    monkeypatch.setattr(gunicorn.gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(similarity, "start_warm_up", lambda then: calls.append(("warm_up", then)))
+    gunicorn.post_worker_init(worker=None)
+    assert calls == ["freeze", ("warm_up", gunicorn.gc.freeze)]
