@@ -39,6 +39,15 @@ def _cell(ws: Any, value: Any, bold: bool = False) -> WriteOnlyCell:
     return cell
 
 
+def quote_formulas(ws: Any) -> None:
+    """Make every text cell of an ordinary (not write-only) sheet that would run as a formula plain text."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_STARTS):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
+
 def workbook_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Sheet1") -> bytes:
     """Write one sheet with a bold header row and return the XLSX file's bytes."""
     wb = Workbook(write_only=True)

@@ -16,6 +16,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from luzhi.core.audit import save_as
+from luzhi.core.xlsx import quote_formulas
 from luzhi.org.models import PARTIES, Committee, Member, MemberGroup, Sector, SpecialCommittee, Term
 
 MAX_ROWS = 5000
@@ -143,6 +144,8 @@ def template_bytes(committee: Committee) -> bytes:
         notes.append([label, "、".join(names) or "（尚未设置）"])
     notes.append(["届次", "填写数字，如 10 或 第十届 对应的数字 10。"])
     notes.append(["手机号码", "11位数字。"])
+    for sheet in (ws, notes):
+        quote_formulas(sheet)  # sector and committee names are free text
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
