@@ -144,9 +144,10 @@ def cell_status(value: int, minimum: int, period: Period, today: date) -> str:
     return "missed" if period.end < today else "open"
 
 
-def cadence_report(*, committee: Committee, year: int, today: date | None = None) -> dict[str, Any]:
-    """Check every cadence rule of the committee against the year's records, per subject and period."""
-    today = today or timezone.localdate()
+def _cadence_values(
+    committee: Committee, year: int
+) -> tuple[list[CadenceRule], dict[str, list[tuple[int, str]]], dict[int, list[Period]], dict[tuple, int]]:
+    """The committee's rules, their subjects and periods, and the value of every non-empty cell."""
     rules = list(CadenceRule.objects.filter(committee=committee).order_by("id"))
     subjects = _subjects(committee, {r.scope for r in rules})
     parts = [part for rule in rules for part in _figures(rule, committee, year)]
@@ -164,6 +165,35 @@ def cadence_report(*, committee: Committee, year: int, today: date | None = None
         for p in periods[rule_id]:
             if p.start <= end and start <= p.end:
                 values[(rule_id, subject, p.index)] += spread_days(start, end, days, p)
+    return rules, subjects, periods, values
+
+
+def cadence_report(*, committee: Committee, year: int, today: date | None = None) -> dict[str, Any]:
+    """Check every cadence rule of the committee against the year's records, per subject and period."""
+    today = today or timezone.localdate()
+    rules, subjects, periods, values = _cadence_values(committee, year)
+
+    def rows(rule: CadenceRule) -> list[dict[str, Any]]:
+        # Tens of thousands of cells for a weekly rule per member: locals, not attribute lookups.
+        pk, minimum, kind, own = rule.pk, rule.minimum, SUBJECT_TYPES[rule.scope], periods[rule.pk]
+        get = values.get
+        return [
+            {
+                "subject": {"type": kind, "id": subject_id, "name": name},
+                "periods": [
+                    {
+                        "start": p.start,
+                        "end": p.end,
+                        "value": (v := get((pk, subject_id, p.index), 0)),
+                        "minimum": minimum,
+                        "status": cell_status(v, minimum, p, today),
+                    }
+                    for p in own
+                ],
+            }
+            for subject_id, name in subjects[rule.scope]
+        ]
+
     return {
         "year": year,
         "today": today,
@@ -175,26 +205,30 @@ def cadence_report(*, committee: Committee, year: int, today: date | None = None
                 "scope": rule.scope,
                 "measure": rule.measure,
                 "minimum": rule.minimum,
-                "rows": [
-                    {
-                        "subject": {"type": SUBJECT_TYPES[rule.scope], "id": subject_id, "name": name},
-                        "periods": [
-                            {
-                                "start": p.start,
-                                "end": p.end,
-                                "value": (v := values.get((rule.pk, subject_id, p.index), 0)),
-                                "minimum": rule.minimum,
-                                "status": cell_status(v, rule.minimum, p, today),
-                            }
-                            for p in periods[rule.pk]
-                        ],
-                    }
-                    for subject_id, name in subjects[rule.scope]
-                ],
+                "rows": rows(rule),
             }
             for rule in rules
         ],
     }
+
+
+def cadence_summary(*, committee: Committee, year: int, today: date | None = None) -> list[dict[str, Any]]:
+    """Per rule, how many cells of the year's report are met, missed and still open (no cell objects)."""
+    today = today or timezone.localdate()
+    rules, subjects, periods, values = _cadence_values(committee, year)
+    summary = []
+    for rule in rules:
+        pk, minimum = rule.pk, rule.minimum
+        counts = {"met": 0, "missed": 0, "open": 0}
+        for p in periods[pk]:
+            past = p.end < today
+            met = sum(
+                1 for subject_id, _ in subjects[rule.scope] if values.get((pk, subject_id, p.index), 0) >= minimum
+            )
+            counts["met"] += met
+            counts["missed" if past else "open"] += len(subjects[rule.scope]) - met
+        summary.append({"rule": pk, "name": rule.name, "cells": counts})
+    return summary
 
 
 def cadence_cell_records(*, rule: CadenceRule, subject_id: int, start: date, end: date) -> QuerySet:

@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 
-from luzhi.activities.cadence import cadence_report
+from luzhi.activities.cadence import cadence_summary
 from luzhi.activities.models import Activity
 from luzhi.core.scoping import visible_to
 from luzhi.opinions.selectors import opinion_statistics
@@ -31,10 +31,9 @@ def _activities(viewer: Any, year: int) -> dict[str, Any]:
         .annotate(n=Count("id"))
     )
     base = reverse("activities:activity-list")
-    cadence = cadence_report(committee=viewer.committee, year=year)
     per_rule = []
-    for rule in cadence["rules"]:
-        cells = Counter(p["status"] for row in rule["rows"] for p in row["periods"])
+    for rule in cadence_summary(committee=viewer.committee, year=year):
+        cells = rule["cells"]
         whole = sum(cells.values()) or 1
         # Shares, not counts: a weekly rule per member has thousands of cells, a yearly one a handful.
         per_rule.append(
