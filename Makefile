@@ -47,8 +47,16 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# `make bench`: the load benchmark (gunicorn + wrk) on the province-scale database — built once
+# by generate_scale (~6 minutes), reused afterwards — then the feature benchmarks, all on the
+# PostgreSQL server of BENCH_DATABASE_URL (default: DATABASE_URL when it is PostgreSQL, else
+# the local server). LUZHI_SCALE_DB names the scale database (default luzhi_scale).
+BENCH_DATABASE_URL ?= $(if $(filter postgres%,$(DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
+
 bench: setup
-	$(BIN)/python -m bench
+	@command -v wrk >/dev/null || { echo "make bench: wrk is not installed; the load benchmark needs it (Debian: apt-get install wrk)." >&2; exit 1; }
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.load
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench
 
 demo: setup
 	$(BIN)/python manage.py migrate --noinput

@@ -1,4 +1,7 @@
-"""`make bench`: time Luzhi's main reads on a throwaway database and print the figures.
+"""Feature benchmarks: time Luzhi's main reads on a throwaway database and print the figures.
+
+`make bench` runs the load benchmark first (`python -m bench.load`: gunicorn + wrk on the
+province-scale database, see bench/load.py), then these.
 
 Uses DATABASE_URL when set (PostgreSQL for real figures), else a temporary SQLite file.
 Every bench/<name>.py with a `run(timed)` function is a benchmark; `python -m bench org`
