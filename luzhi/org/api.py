@@ -128,7 +128,7 @@ class MemberViewSet(ScopedModelViewSet):
     }
 
     def get_queryset(self):  # type: ignore[override]
-        return member_list(viewer=self.request.user)
+        return member_list(viewer=self.request.user, ids_only=True)
 
     @extend_schema(
         request={"multipart/form-data": inline_serializer("MemberImport", {"file": serializers.FileField()})},

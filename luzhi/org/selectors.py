@@ -11,9 +11,16 @@ from luzhi.core.scoping import visible_to
 from luzhi.org.models import Committee, Liaison, Member, PartyOrganization
 
 
-def member_list(*, viewer: Any) -> QuerySet[Member]:
-    """Return the members the viewer may see, ready for a list (filter with MemberFilter)."""
-    related = Member.objects.select_related("sector", "special_committee", "group", "term")
+def member_list(*, viewer: Any, ids_only: bool = False) -> QuerySet[Member]:
+    """Return the members the viewer may see, ready for a list (filter with MemberFilter).
+
+    ids_only: the API, which shows sector, group… by id — no joins (an XLSX export adds the ones it names).
+    """
+    related = (
+        Member.objects.all()
+        if ids_only
+        else Member.objects.select_related("sector", "special_committee", "group", "term")
+    )
     return visible_to(related, viewer).order_by("id")
 
 

@@ -60,6 +60,7 @@ from luzhi.org.selectors import (
     party_coverage,
     party_organization_tree,
 )
+from luzhi.org.serializers import mask_phone
 
 
 def _save(
@@ -94,6 +95,7 @@ def member_list_page(request: HttpRequest) -> HttpResponse:
     """The roster: filters and search in the database, 50 per page, XLSX export of the same rows."""
     roster = RosterFilter(request.GET, queryset=member_list(viewer=request.user), viewer=request.user)
     page = paginate(request, roster.qs)
+    _label_rows(page.object_list, show_personal=can(request.user, permissions.PERSONAL_DATA))
     query = request.GET.copy()
     query.pop("page", None)
     query["format"] = "xlsx"
@@ -109,6 +111,18 @@ def member_list_page(request: HttpRequest) -> HttpResponse:
             "filtered": any(v for k, v in request.GET.items() if k != "page"),
         },
     )
+
+
+_LABELS = {name: dict(Member._meta.get_field(name).flatchoices) for name in ("gender", "party", "position", "status")}
+
+
+def _label_rows(members: Any, *, show_personal: bool) -> None:
+    """Give each listed member its labels, link and shown phone once (the page shows each row twice)."""
+    link = reverse("org:member-detail", args=[0]).removesuffix("0/")
+    for m in members:
+        m.labels = {name: labels.get(getattr(m, name), "") for name, labels in _LABELS.items()}
+        m.link = f"{link}{m.pk}/"
+        m.phone_shown = m.phone if show_personal else mask_phone(m.phone) if m.phone else ""
 
 
 @rule_required(permissions.MEMBERS)
