@@ -2,6 +2,7 @@
 
 import re
 
+from django.contrib.auth import password_validation as _django_validation
 from django.core.exceptions import ValidationError
 
 _CLASSES = [re.compile(p) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^a-zA-Z0-9]")]
@@ -20,3 +21,14 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return f"密码须包含大写字母、小写字母、数字、符号中的至少{self.min_classes}类。"
+
+
+class MinimumLengthValidator(_django_validation.MinimumLengthValidator):
+    """Django's length rule with a Chinese message: Django 5.2 changed the text and its Chinese
+    catalogue has no translation of the new one, so pages and the API answered in English."""
+
+    def get_error_message(self) -> str:
+        return f"密码太短，至少需要{self.min_length}个字符。"
+
+    def get_help_text(self) -> str:
+        return f"密码至少需要{self.min_length}个字符。"

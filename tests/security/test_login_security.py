@@ -107,3 +107,100 @@ class TestLoginRequired:
 
     def test_healthz_is_open(self, client, db):
         assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
+
+
+class TestPasswordPolicyOnEveryWritePath:
+    """The policy (10 characters, 3 classes, not common, not like the username) holds on create and reset."""
+
+    WEAK = [
+        ("Ab#12345", "至少需要10个字符"),  # too short (in Chinese: Django 5.2's own text is untranslated)
+        ("abcdefgh12", "至少3类"),  # two classes
+        ("Zhangsan#2026", None),  # too like the username
+    ]
+
+    @pytest.mark.parametrize("password,hint", WEAK)
+    def test_the_users_api_refuses_weak_passwords_and_saves_nothing(self, api, users, committee, password, hint):
+        from luzhi.accounts.models import User
+
+        before = User.objects.count()
+        response = api(users["sysadmin"]).post(
+            "/api/v1/users/",
+            {"username": "zhangsan2026", "role": "office", "committee": committee.pk, "password": password},
+            format="json",
+        )
+        assert response.status_code == 400
+        message = " ".join(response.json()["password"])
+        assert "密码" in message
+        if hint:
+            assert hint in message
+        assert User.objects.count() == before
+
+    def test_a_reset_to_a_weak_password_is_refused_and_the_old_one_still_works(self, api, client, users):
+        target = users["member"]
+        response = api(users["sysadmin"]).patch(f"/api/v1/users/{target.pk}/", {"password": "password"}, format="json")
+        assert response.status_code == 400
+        target.refresh_from_db()
+        assert target.check_password(PASSWORD)
+
+    def test_a_strong_password_is_accepted_and_stored_hashed(self, api, users, committee):
+        from luzhi.accounts.models import User
+
+        response = api(users["sysadmin"]).post(
+            "/api/v1/users/",
+            {"username": "wangwu", "role": "office", "committee": committee.pk, "password": "Qing#Shan2026"},
+            format="json",
+        )
+        assert response.status_code == 201, response.json()
+        assert "password" not in response.json()
+        user = User.objects.get(username="wangwu")
+        assert user.password != "Qing#Shan2026" and user.check_password("Qing#Shan2026")
+
+
+class TestLockoutDetails:
+    def test_an_unknown_username_gets_the_same_answer_as_a_wrong_password(self, client, users):
+        known = _page_login(client, users["office"].username, "Wrong#password1").content.decode()
+        unknown = _page_login(client, "no-such-user", "Wrong#password1").content.decode()
+        assert ("用户名或密码" in known) == ("用户名或密码" in unknown)
+        assert "不存在" not in unknown
+
+    def test_the_lockout_holds_from_another_address(self, client, users):
+        office = users["office"]
+        for i in range(5):
+            client.post(
+                reverse("login"), {"username": office.username, "password": "Wrong#1234567"}, REMOTE_ADDR=f"10.9.0.{i}"
+            )
+        response = client.post(
+            reverse("login"), {"username": office.username, "password": PASSWORD}, REMOTE_ADDR="10.9.9.9"
+        )
+        assert response.status_code == 403
+        assert SESSION_KEY not in client.session
+
+
+class TestSessionCookieAndExpiry:
+    def test_the_session_cookie_is_http_only_and_same_site(self, client, users):
+        response = _page_login(client, users["office"].username, PASSWORD)
+        cookie = response.cookies["sessionid"]
+        assert cookie["httponly"] is True
+        assert cookie["samesite"] == "Lax"
+
+    def test_an_idle_session_is_over_after_the_timeout(self, client, users):
+        from datetime import timedelta
+
+        from django.contrib.sessions.models import Session
+        from django.utils import timezone
+
+        _page_login(client, users["office"].username, PASSWORD)
+        assert client.get("/").status_code == 200
+        key = client.session.session_key
+        Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+        response = client.get("/")
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+    def test_the_idle_timeout_cannot_be_set_out_of_bounds(self, api, users):
+        client = api(users["secadmin"])
+        current = client.get("/api/v1/security-settings/").json()
+        for minutes in (0, 100000):
+            data = {**current, "session_idle_minutes": minutes}
+            response = client.put("/api/v1/security-settings/", data, format="json")
+            assert response.status_code == 400
+        assert client.get("/api/v1/security-settings/").json() == current
