@@ -32,6 +32,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connections, transaction
 
@@ -438,6 +439,23 @@ def find_similar(
         return []
     with index.lock:
         return index.search(query, limit, exclude_id)
+
+
+def find_similar_many(
+    *, namespace: str, committee_id: int, texts: dict[Any, tuple[str, int | None]], limit: int = 5
+) -> dict[Any, list[tuple[int, float]]]:
+    """find_similar for several (text, id to leave out) at once: the index is brought up to date once."""
+    found: dict[Any, list[tuple[int, float]]] = {key: [] for key in texts}
+    queries = {key: (query, exclude) for key, (text, exclude) in texts.items() if (query := tokenize(text))}
+    if not queries or limit <= 0:
+        return found
+    index = _current(namespace, committee_id)
+    if index is None:
+        return found
+    with index.lock:
+        for key, (query, exclude) in queries.items():
+            found[key] = index.search(query, limit, exclude)
+    return found
 
 
 def forget_loaded() -> None:

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from luzhi.core.scoping import visible_to
-from luzhi.core.similarity import find_similar
+from luzhi.core.similarity import find_similar_many
 from luzhi.opinions.models import (
     SIMILARITY_NAMESPACE,
     Bulletin,
@@ -155,27 +155,42 @@ def opinion_statistics(*, viewer: Any, year: int | None = None) -> dict[str, Any
 
 def opinion_similar(*, viewer: Any, text: str, limit: int = 5, exclude_id: int | None = None) -> list[dict[str, Any]]:
     """Return earlier reports the viewer's committee has seen that read like the text, best first."""
-    if viewer.committee_id is None or not (text or "").strip():
-        return []
-    hits = find_similar(
-        namespace=SIMILARITY_NAMESPACE,
-        committee_id=viewer.committee_id,
-        text=text,
-        limit=limit,
-        exclude_id=exclude_id,
-    )
-    scores = {pk: score for pk, score in hits if score >= SIMILAR_MIN_SCORE}
-    rows = visible_to(OpinionReport.objects.all(), viewer).filter(pk__in=scores).select_related("author", "committee")
-    found = sorted(rows, key=lambda r: -scores[r.pk])
-    return [
+    return opinion_similar_many(viewer=viewer, texts={None: (text, exclude_id)}, limit=limit)[None]
+
+
+def opinion_similar_many(
+    *, viewer: Any, texts: dict[Any, tuple[str, int | None]], limit: int = 5
+) -> dict[Any, list[dict[str, Any]]]:
+    """For each key's (text, report to leave out): similar reports, best first — in one query for all keys."""
+    found: dict[Any, dict[int, float]] = {key: {} for key in texts}
+    if viewer.committee_id is not None:
+        hits = find_similar_many(
+            namespace=SIMILARITY_NAMESPACE, committee_id=viewer.committee_id, texts=texts, limit=limit
+        )
+        found = {key: {pk: score for pk, score in rows if score >= SIMILAR_MIN_SCORE} for key, rows in hits.items()}
+    wanted = {pk for scores in found.values() for pk in scores}
+    rows = (
         {
-            "id": r.pk,
-            "title": r.title,
-            "committee": r.committee.name,
-            "author": r.author.name if r.author_id else "",
-            "status": r.status,
-            "year": r.submitted_at.year,
-            "score": round(scores[r.pk], 3),
+            r.pk: r
+            for r in visible_to(OpinionReport.objects.all(), viewer)
+            .filter(pk__in=wanted)
+            .select_related("author", "committee")
         }
-        for r in found
-    ]
+        if wanted
+        else {}
+    )
+    return {
+        key: [
+            {
+                "id": r.pk,
+                "title": r.title,
+                "committee": r.committee.name,
+                "author": r.author.name if r.author_id else "",
+                "status": r.status,
+                "year": r.submitted_at.year,
+                "score": round(scores[r.pk], 3),
+            }
+            for r in sorted((rows[pk] for pk in scores if pk in rows), key=lambda r: -scores[r.pk])
+        ]
+        for key, scores in found.items()
+    }

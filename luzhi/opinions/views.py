@@ -37,6 +37,7 @@ from luzhi.opinions.selectors import (
     opinion_list,
     opinion_queue,
     opinion_similar,
+    opinion_similar_many,
     opinion_statistics,
     opinion_trail,
 )
@@ -193,10 +194,10 @@ def opinion_index(request: HttpRequest) -> HttpResponse:
 def opinion_queue_page(request: HttpRequest) -> HttpResponse:
     """The office queue: reports the committee holds now (own incoming and forwarded to it)."""
     page = paginate(request, opinion_queue(viewer=request.user))
-    rows = [
-        (r, opinion_similar(viewer=request.user, text=f"{r.title}\n{r.content}", limit=3, exclude_id=r.pk))
-        for r in page
-    ]
+    similar = opinion_similar_many(
+        viewer=request.user, texts={r.pk: (f"{r.title}\n{r.content}", r.pk) for r in page}, limit=3
+    )
+    rows = [(r, similar[r.pk]) for r in page]
     return render(request, "opinions/queue.html", {"page": page, "rows": rows})
 
 

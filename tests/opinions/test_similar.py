@@ -55,3 +55,30 @@ def test_a_member_is_shown_only_their_own_reports(api, committee, make_user):
 def test_empty_text_gives_nothing_and_units_are_refused(api, offices, users):
     assert api(offices["county"]).get(URL).data == []
     assert api(users["unit"]).get(URL, {"text": "x"}).status_code == 403
+
+
+def test_the_queue_shows_each_reports_look_alikes_at_a_fixed_query_cost(offices, committee):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    office = offices["county"]
+    first = _write(office, "关于解决农村饮水安全问题的建议", "部分村庄自来水水压不足，夏季经常停水，村民饮水困难。")
+    second = _write(office, "农村饮水安全问题亟待解决", "部分村庄自来水水压不足，夏季常常停水，村民用水困难。")
+    client = Client()
+    client.force_login(office)
+
+    def visit() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/opinions/queue/").content.decode()
+        return html, len(queries)
+
+    visit()  # the first visit loads the similarity index; count the steady state
+    html, few = visit()
+    assert f'href="/opinions/{second.pk}/"' in html and f'href="/opinions/{first.pk}/"' in html
+    assert html.count("相近：") == 2  # each of the two is the other's look-alike
+    assert html.count("农村饮水安全问题亟待解决") == 2  # its own row and the hint under the first report
+    for n in range(6):
+        _write(office, f"关于第{n}条乡道路灯的建议", f"第{n}条乡道夜间没有路灯，行人出行不安全。")
+    visit()
+    assert visit()[1] == few
