@@ -362,10 +362,13 @@ def _row_counts(url: str) -> dict[str, int]:
     with psycopg.connect(url) as conn:
         # Estimates from the planner statistics (generate_scale ANALYZEs): exact counts of
         # millions of rows would cost seconds each.
-        return {
-            label: int(conn.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table]).fetchone()[0])
-            for label, table in tables.items()
-        }
+        counts = {}
+        for label, table in tables.items():
+            estimate = int(conn.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table]).fetchone()[0])
+            if estimate < 100_000:  # small or never analysed: count
+                estimate = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            counts[label] = estimate
+        return counts
 
 
 def _print_table(result: dict[str, Any]) -> None:
