@@ -73,9 +73,8 @@ def apply(base: dict[str, Any]) -> None:
     base["SECURE_HSTS_INCLUDE_SUBDOMAINS"] = _env_bool("LUZHI_HSTS_INCLUDE_SUBDOMAINS")
     base["SECURE_HSTS_PRELOAD"] = _env_bool("LUZHI_HSTS_PRELOAD")
     base["SECURE_SSL_REDIRECT"] = _env_bool("LUZHI_SSL_REDIRECT")
-    if _env_bool("LUZHI_SSL_REDIRECT") or base["SECURE_HSTS_SECONDS"]:
-        # Behind nginx the TLS ends at the proxy; it must set X-Forwarded-Proto.
-        base["SECURE_PROXY_SSL_HEADER"] = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HTTPS behind nginx: gunicorn takes X-Forwarded-Proto from 127.0.0.1 only (forwarded_allow_ips),
+    # so Django needs no SECURE_PROXY_SSL_HEADER, which would believe the header from anyone.
     base["SECURE_CONTENT_TYPE_NOSNIFF"] = True
     base["SECURE_REFERRER_POLICY"] = "same-origin"
     base["SECURE_CROSS_ORIGIN_OPENER_POLICY"] = "same-origin"
