@@ -96,7 +96,19 @@ def test_no_template_has_inline_script_handlers_or_style():
             offenders.append(f"{path.name}: {match.group(0).strip()}")
         if "javascript:" in text:
             offenders.append(f"{path.name}: javascript: URL")
+        # htmx runs with allowEval false: no hx-vars, no js: values, no [filter] in a trigger.
+        for match in re.finditer(r"hx-vars|hx-(?:vals|headers)=[\"']js:|hx-trigger=\"[^\"]*\[", text):
+            offenders.append(f"{path.name}: {match.group(0)} needs eval")
     assert offenders == []
+
+
+def test_htmx_is_told_to_inject_no_style_and_run_no_eval():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    base = (Path(settings.BASE_DIR) / "templates" / "base.html").read_text()
+    assert """<meta name="htmx-config" content='{"includeIndicatorStyles": false, "allowEval": false}'>""" in base
 
 
 def test_cookies_and_hsts_default_for_plain_http_intranets(settings):
