@@ -41,7 +41,7 @@ from django.core import serializers
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
@@ -451,7 +451,10 @@ def restore_backup(
                 for name in members:
                     label = name.split("_", 1)[1].removesuffix(".jsonl")
                     model = by_label[label]
-                    count = _load_table(model, _rows(tar, name), using)
+                    try:
+                        count = _load_table(model, _rows(tar, name), using)
+                    except DatabaseError as exc:
+                        raise BackupError(f"{label} 的数据无法写入本数据库，未恢复：{exc}") from None
                     if count != manifest["tables"].get(label):
                         raise BackupError(f"{label} 恢复了 {count} 行，清单记载 {manifest['tables'].get(label)} 行。")
                     result.tables[label] = count

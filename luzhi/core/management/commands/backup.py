@@ -29,7 +29,7 @@ class Command(BaseCommand):
             path = Path(getattr(settings, "VAR_DIR", Path(settings.BASE_DIR) / "var")) / "backups" / name
         else:
             path = Path(output)
-            if path.is_dir():
+            if path.is_dir() or output.endswith(("/", "\\")):
                 path = path / name
         verbose = options["verbosity"] > 1
         try:
