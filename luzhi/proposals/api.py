@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import models
 from django.urls import URLPattern
 from django.utils import timezone
@@ -18,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
+from luzhi.core.pagination import Pagination
 from luzhi.core.permissions import can
 from luzhi.core.scoping import access_by_id
 from luzhi.org.models import Member, Unit
@@ -62,9 +64,33 @@ def _forbidden(exc: PermissionDenied) -> exceptions.PermissionDenied:
     return exceptions.PermissionDenied(str(exc) or "无权这样做。")
 
 
+class _PageByIds(Paginator):
+    """Chooses the page's rows by a narrow subquery, then reads the wide rows of that page only.
+
+    A year holds thousands of proposals: sorting them all joined with their lead, sector and
+    supervisor and with their long texts cost tens of ms (more when the table's statistics are
+    stale); sorting their ids costs little. Same query count, same order.
+    """
+
+    def _get_page(self, object_list: Any, number: int, paginator: Paginator) -> Any:
+        full = self.object_list
+        if isinstance(object_list, models.QuerySet) and isinstance(full, models.QuerySet):
+            # The filters (scope included) are in the subquery; the outer query only looks the ids up.
+            page = full.model._default_manager.filter(pk__in=object_list.values("pk"))
+            page.query.select_related = full.query.select_related
+            page = page.prefetch_related(*full._prefetch_related_lookups)
+            object_list = page.order_by(*full.query.order_by) if full.query.order_by else page
+        return super()._get_page(object_list, number, paginator)
+
+
+class _ProposalPagination(Pagination):
+    django_paginator_class = _PageByIds
+
+
 class ProposalViewSet(ScopedModelViewSet):
     model = Proposal
     serializer_class = ProposalSerializer
+    pagination_class = _ProposalPagination
     permission_rule = permissions.PROPOSALS
     xlsx_filename = "proposals"
     action_rules = {

@@ -1,3 +1,4 @@
+from functools import cached_property
 from typing import Any
 
 from rest_framework import serializers
@@ -101,12 +102,22 @@ class ProposalSerializer(LuzhiSerializer):
     def get_replies(self, obj: Proposal) -> Any:
         if self.context.get("xlsx"):
             return [f"{r.category}类 {r.replied_at:%Y-%m-%d}" for r in obj.replies.all()]
-        return ReplySerializer(obj.replies.all(), many=True).data
+        return [self._reply_child.to_representation(r) for r in obj.replies.all()]
 
     def get_evaluations(self, obj: Proposal) -> Any:
         if self.context.get("xlsx"):
             return [e.get_rating_display() for e in obj.evaluations.all()]
-        return EvaluationSerializer(obj.evaluations.all(), many=True).data
+        return [self._evaluation_child.to_representation(e) for e in obj.evaluations.all()]
+
+    # One nested serializer per list, not one per proposal: building a ModelSerializer's fields
+    # costs more than serialising the few replies or ratings of a proposal.
+    @cached_property
+    def _reply_child(self) -> ReplySerializer:
+        return ReplySerializer(context=self.context)
+
+    @cached_property
+    def _evaluation_child(self) -> EvaluationSerializer:
+        return EvaluationSerializer(context=self.context)
 
     def to_representation(self, instance: Proposal) -> dict[str, Any]:
         data = super().to_representation(instance)
