@@ -188,7 +188,10 @@ def create_backup(output: Path, *, using: str = DEFAULT_DB_ALIAS, progress: Prog
         "members": {},
     }
     partial = output.with_name(output.name + ".partial")
-    with tempfile.TemporaryDirectory(prefix="luzhi-backup-") as tmp, tarfile.open(partial, "w:gz") as tar:
+    with (
+        tempfile.TemporaryDirectory(prefix="luzhi-backup-") as tmp,
+        tarfile.open(partial, "w:gz", compresslevel=6) as tar,
+    ):
         # A repeatable-read snapshot on PostgreSQL: every table is read as of the same moment.
         outermost = not connections[using].in_atomic_block
         with transaction.atomic(using=using):
