@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import random
 import statistics
@@ -294,6 +295,31 @@ def _office_year(county: Any, member: Any) -> None:
     )
 
 
+def _check_recall(committee_id: int, n: int = 100) -> float:
+    """Quality at scale: a proposal rewritten (title dropped, suggestions before the reason) is found in the top 5."""
+    from luzhi.core import similarity
+    from luzhi.proposals.models import Proposal
+    from luzhi.proposals.selectors import SIMILARITY_NAMESPACE
+
+    rows = list(
+        Proposal.objects.filter(committee_id=committee_id).order_by("?").values_list("id", "reason", "suggestions")[:n]
+    )
+    hits = sum(
+        pk
+        in [
+            obj
+            for obj, _ in similarity.find_similar(
+                namespace=SIMILARITY_NAMESPACE, committee_id=committee_id, text=f"{suggestions}\n{reason}", limit=5
+            )
+        ]
+        for pk, reason, suggestions in rows
+    )
+    recall = hits / len(rows)
+    print(f"similar search at {SIMILAR_CORPUS}: recall@5 of {len(rows)} rewritten proposals = {recall:.2f}")
+    assert recall >= 0.9, recall
+    return recall
+
+
 def run(timed: Callable[..., dict[str, float]]) -> dict[str, dict[str, float]]:
     from django.core.management import call_command
 
@@ -306,6 +332,10 @@ def run(timed: Callable[..., dict[str, float]]) -> dict[str, dict[str, float]]:
     county = Committee.objects.get(name="示例县政协")
     member = Member.objects.filter(committee=county).first()
     _office_year(county, member)
+    # As a server worker does once Django is loaded (luzhi/conf/gunicorn.py): objects alive after
+    # start-up are frozen, so a full garbage collection walks only what requests made since.
+    gc.collect()
+    gc.freeze()
     office = Client()
     office.force_login(User.objects.get(username="office"))
     results = {
@@ -321,6 +351,8 @@ def run(timed: Callable[..., dict[str, float]]) -> dict[str, dict[str, float]]:
     start = time.perf_counter()
     similarity.find_similar(namespace=SIMILARITY_NAMESPACE, committee_id=big.pk, text="饮水", limit=5)
     load_s = time.perf_counter() - start
+    gc.freeze()  # as the worker's warm-up thread does once the indexes are loaded
+    _check_recall(big.pk)
     rng = random.Random(3)
     queries = [" ".join(_text(rng, i)) for i in range(200)]
     it = iter(queries * 10)
