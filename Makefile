@@ -34,7 +34,7 @@ run: setup
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py demo_data --if-empty
 	@echo "Luzhi 履职: http://$(HOST):$(PORT)/"
-	$(BIN)/gunicorn luzhi.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
+	$(BIN)/gunicorn luzhi.wsgi -c luzhi/conf/gunicorn.py --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -189,6 +189,7 @@ def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.
         [
             gunicorn,
             "luzhi.wsgi",
+            "--config=luzhi/conf/gunicorn.py",
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
             f"--threads={threads}",

@@ -106,7 +106,18 @@ def test_several_gunicorn_processes_share_redis_sessions_and_serve_static(stack_
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [str(GUNICORN), "luzhi.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3", "--threads", "2"],
+        [
+            str(GUNICORN),
+            "luzhi.wsgi",
+            "-c",
+            "luzhi/conf/gunicorn.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "3",
+            "--threads",
+            "2",
+        ],
         cwd=ROOT,
         env=stack_env,
         stdout=subprocess.DEVNULL,
