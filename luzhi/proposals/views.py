@@ -24,7 +24,7 @@ from luzhi.core.errors import WorkflowError
 from luzhi.core.pages import add_service_errors, paginate, posted, rule_required
 from luzhi.core.permissions import can
 from luzhi.core.roles import Role
-from luzhi.core.scoping import access_by_id, visible_to
+from luzhi.core.scoping import StaleEdit, access_by_id, check_version, visible_to
 from luzhi.org.models import Member, Unit
 from luzhi.proposals import permissions, selectors, services
 from luzhi.proposals.models import Proposal, Reply
@@ -49,6 +49,20 @@ class ProposalForm(forms.ModelForm):
             (Proposal.SubmitterType.MEMBER, "委员个人"),
             (Proposal.SubmitterType.JOINT, "委员联名"),
         ]
+        if self.instance.pk is not None:
+            # The version the author read: a submit from an older one is refused, not saved over.
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=self.instance.version
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "version" in self.fields:
+            try:
+                check_version(self.instance, cleaned.pop("version", None))
+            except StaleEdit as exc:
+                raise forms.ValidationError(exc.message, code="stale") from None
+        return cleaned
 
 
 def _case(request: HttpRequest, pk: int) -> Proposal:

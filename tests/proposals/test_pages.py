@@ -110,3 +110,31 @@ def test_stats_reminders_and_compilation(people: Any, case: Any) -> None:
     text = "\n".join(x.text for x in Docx(io.BytesIO(r.content)).paragraphs)
     assert f"第{p.number}号" in text and p.title in text
     assert client(people.lead).get("/proposals/compilation/").status_code == 403
+
+
+def test_editing_a_draft_someone_changed_meanwhile_is_refused(case, people):
+    """Two tabs (or author and office) edit one draft: the later submit from the old version saves nothing."""
+    from django.test import Client
+
+    draft = case(title="关于加强农村饮水安全的建议")
+    client = Client()
+    client.force_login(people.lead)
+    page = client.get(f"/proposals/{draft.pk}/edit/").content.decode()
+    assert f'name="version" value="{draft.version}"' in page and 'type="hidden"' in page
+    data = {
+        "title": "关于加强农村供水保障的建议",
+        "category": draft.category,
+        "submitter_type": draft.submitter_type,
+        "reason": draft.reason,
+        "suggestions": draft.suggestions,
+        "version": draft.version,
+    }
+    assert client.post(f"/proposals/{draft.pk}/edit/", data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.title == "关于加强农村供水保障的建议"
+
+    stale = {**data, "title": "旧页面上的标题"}  # the same, old version again
+    response = client.post(f"/proposals/{draft.pk}/edit/", stale)
+    assert response.status_code == 200 and "已被他人修改" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.title == "关于加强农村供水保障的建议"
