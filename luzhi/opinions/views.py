@@ -24,7 +24,7 @@ from luzhi.core.errors import WorkflowError
 from luzhi.core.pages import StyledForm, add_service_errors, paginate, posted, require, rule_required
 from luzhi.core.permissions import can
 from luzhi.core.roles import Role
-from luzhi.core.scoping import access_by_id, visible_to
+from luzhi.core.scoping import access_by_id, check_version, visible_to
 from luzhi.opinions import permissions, services
 from luzhi.opinions.bulletins import bulletin_document
 from luzhi.opinions.models import CONTENT_MAX, Bulletin, GrassrootsRecord, Level, OpinionReport
@@ -235,11 +235,15 @@ def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = opinion_held(viewer=request.user, pk=pk)
     initial = {"title": report.title, "content": report.content}
     form = ReportForm(posted(request) or None, initial=initial, user=request.user, with_author=False)
+    # The version shown travels with the form: a submit from an older one is refused, not saved over.
+    form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False, initial=report.version)
+
+    def write(d: dict[str, Any]) -> OpinionReport:
+        check_version(report, d.get("version"))
+        return services.opinion_edit(actor=request.user, report=report, title=d["title"], content=d["content"])
+
     try:
-        saved = _run(
-            form,
-            lambda d: services.opinion_edit(actor=request.user, report=report, title=d["title"], content=d["content"]),
-        )
+        saved = _run(form, write)
     except WorkflowError as exc:
         messages.error(request, exc.message)
         return redirect("opinions:detail", report.pk)

@@ -87,6 +87,23 @@ def test_edit_page_keeps_the_original(offices, report):
     assert "编辑后的正文" in html and "部分村组自来水水压不足" in html and "作者原稿" in html
 
 
+def test_an_edit_from_an_older_version_is_refused(offices, report):
+    client = _client(offices["county"])
+    page = client.get(f"/opinions/{report.pk}/edit/").content.decode()
+    assert f'name="version" value="{report.version}"' in page
+    seen = report.version
+    first = client.post(
+        f"/opinions/{report.pk}/edit/", {"title": report.title, "content": "第一位编辑。", "version": seen}
+    )
+    assert first.status_code == 302
+    second = client.post(
+        f"/opinions/{report.pk}/edit/", {"title": report.title, "content": "第二位编辑。", "version": seen}
+    )
+    assert second.status_code == 200 and "已被他人修改" in second.content.decode()
+    report.refresh_from_db()
+    assert report.content == "第一位编辑。"
+
+
 def test_bulletin_composer_and_downloads(offices, report, committee):
     services.opinion_adopt(actor=offices["county"], report=report, issue="第1期")
     client = _client(offices["county"])
