@@ -152,7 +152,8 @@ AXES_LOCKOUT_CALLABLE = "luzhi.accounts.views.lockout_response"
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle-timeout middleware re-saves the session at most once a minute (not on every request).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("LUZHI_SECURE_COOKIES")

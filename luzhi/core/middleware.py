@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +33,10 @@ class LoginRequiredMiddleware:
         return self.get_response(request)
 
 
+TOUCHED = "_lz_touched"
+TOUCH_SECONDS = 60
+
+
 class IdleTimeoutMiddleware:
     """A logged-in page session ends after the configured minutes without a request.
 
@@ -48,7 +53,13 @@ class IdleTimeoutMiddleware:
         if session is not None and SESSION_KEY in session:
             from luzhi.accounts.models import SecuritySettings
 
-            session.set_expiry(SecuritySettings.current().session_idle_minutes * 60)
+            idle = SecuritySettings.current().session_idle_minutes * 60
+            now = int(time.time())
+            # Writing the session on every request costs a database write per page view; once a
+            # minute is enough. The timeout then runs from the last write: at most a minute early.
+            if session.get("_session_expiry") != idle or now - session.get(TOUCHED, 0) >= TOUCH_SECONDS:
+                session[TOUCHED] = now
+                session.set_expiry(idle)
         return response
 
 

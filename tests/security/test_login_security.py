@@ -77,6 +77,31 @@ class TestIdleTimeout:
         client.get("/")
         assert client.session.get_expiry_age() == 10 * 60
 
+    def test_the_session_is_written_at_most_once_a_minute(self, client, users, monkeypatch):
+        """An active user keeps the session alive without a database write on every page."""
+        import time
+
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from luzhi.core import middleware
+
+        now = [time.time()]
+        monkeypatch.setattr(middleware.time, "time", lambda: now[0])
+        client.force_login(users["office"])
+        client.get("/")  # the first page after login sets the idle expiry
+
+        def session_writes() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get("/").status_code == 200
+            return sum('UPDATE "django_session"' in q["sql"] for q in queries)
+
+        now[0] += 30
+        assert session_writes() == 0
+        now[0] += 31  # a minute since the last write: the expiry moves on
+        assert session_writes() == 1
+        assert client.session.get_expiry_age() == 30 * 60
+
     def test_token_calls_create_no_session(self, api, users):
         from django.contrib.sessions.models import Session
 
