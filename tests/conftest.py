@@ -12,6 +12,18 @@ from luzhi.accounts.models import User
 from luzhi.core.roles import Role
 from luzhi.org.models import Committee, Member
 from tests import factories as f
+from tests import nplusone
+
+
+def pytest_configure(config: Any) -> None:
+    nplusone.install()
+
+
+@pytest.fixture(autouse=True)
+def _no_n_plus_one() -> Any:
+    """Every test fails on an N+1 (see tests/nplusone.py)."""
+    with nplusone.test_context():
+        yield
 
 
 @pytest.fixture(autouse=True)

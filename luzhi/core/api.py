@@ -14,6 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
+from rest_framework.relations import MANY_RELATION_KWARGS
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -84,8 +85,35 @@ def if_match_version(request: Request) -> str | None:
     return value if value.isascii() and value.isdigit() else "invalid"
 
 
+class ScopedManyRelatedField(serializers.ManyRelatedField):
+    """A list of ids in one query, not one query per id; the same errors as the single field."""
+
+    def to_internal_value(self, data: Any) -> list[Any]:
+        if isinstance(data, str) or not hasattr(data, "__iter__"):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        if not self.allow_empty and len(data) == 0:
+            self.fail("empty")
+        child = self.child_relation
+        ids = []
+        for item in data:
+            if as_id(item) is None:
+                child.fail("incorrect_type", data_type=type(item).__name__)
+            ids.append(as_id(item))
+        found = child.get_queryset().in_bulk(ids)
+        for pk, item in zip(ids, data, strict=True):
+            if pk not in found:
+                child.fail("does_not_exist", pk_value=item)
+        return [found[pk] for pk in ids]
+
+
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """A foreign key in the API: only rows the caller may see are accepted (others are 400)."""
+
+    @classmethod
+    def many_init(cls, *args: Any, **kwargs: Any) -> ScopedManyRelatedField:
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs.update({k: v for k, v in kwargs.items() if k in MANY_RELATION_KWARGS})
+        return ScopedManyRelatedField(**list_kwargs)
 
     def get_queryset(self) -> models.QuerySet:
         request = self.context.get("request")
@@ -104,6 +132,16 @@ def _versioned(model: Any) -> bool:
     return isinstance(model, type) and issubclass(model, CommitteeOwned)
 
 
+class DateField(serializers.DateField):
+    """A date of this world: years 1900 to 2999 (a year like 58 would not even print as YYYY-MM-DD)."""
+
+    def to_internal_value(self, value: Any) -> Any:
+        result = super().to_internal_value(value)
+        if not 1900 <= result.year <= 2999:
+            raise exceptions.ValidationError("日期超出范围（1900—2999 年）。")
+        return result
+
+
 class LuzhiSerializer(serializers.ModelSerializer):
     """Base serializer: scoped relations, no DRF unique validators (models validate), xlsx labels.
 
@@ -112,6 +150,7 @@ class LuzhiSerializer(serializers.ModelSerializer):
     """
 
     serializer_related_field = ScopedRelatedField
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, models.DateField: DateField}
 
     def get_validators(self) -> list:
         return []
@@ -227,6 +266,11 @@ class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet):
 
     def committee_for_write(self) -> Any:
         """The committee a new row belongs to: the caller's (a superuser names one by `committee`)."""
+        if not hasattr(self, "_write_committee"):  # asked more than once in a request: looked up once
+            self._write_committee = self._committee_for_write()
+        return self._write_committee
+
+    def _committee_for_write(self) -> Any:
         user = self.request.user
         if not user.is_superuser:
             return user.committee

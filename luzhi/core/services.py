@@ -36,7 +36,7 @@ def object_create(*, actor: Any, model: type[M], data: dict[str, Any], reason: s
     instance.full_clean()
     save_as(instance, actor=actor, reason=reason)
     for name, value in m2m.items():
-        getattr(instance, name).set(value)
+        getattr(instance, name).add(*value)  # a new row has no links yet: nothing to read back first
     return instance
 
 

@@ -280,12 +280,13 @@ def _credit_merged_authors(*, actor: Any, source: Proposal, target: Proposal) ->
     ]
     have = set(target.cosignatures.values_list("member_id", flat=True)) | {target.lead_id}
     now = timezone.now()
-    for member_id in dict.fromkeys(authors):
-        if member_id not in have:
-            save_as(
-                Cosignature(proposal=target, member_id=member_id, confirmed_at=now, source=Cosignature.Source.MERGE),
-                actor=actor,
-            )
+    new = [m for m in dict.fromkeys(authors) if m not in have]
+    members = Member.objects.in_bulk(new)  # each row's audit entry names its member: no query per row
+    for member_id in new:
+        save_as(
+            Cosignature(proposal=target, member=members[member_id], confirmed_at=now, source=Cosignature.Source.MERGE),
+            actor=actor,
+        )
 
 
 @transaction.atomic
