@@ -208,7 +208,7 @@ REST_FRAMEWORK = {
         "luzhi.core.xlsx.XLSXRenderer",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "luzhi.core.schema.AutoSchema",  # extra actions answer plain lists
     "EXCEPTION_HANDLER": "luzhi.core.api.exception_handler",
     "DATE_FORMAT": "%Y-%m-%d",
     "DATE_INPUT_FORMATS": ["%Y-%m-%d"],
@@ -223,6 +223,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",  # the default favicon comes from a CDN
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "luzhi.core.schema.document_errors",  # API.md's error answers on every operation
+    ],
 }
 
 LOGGING = {

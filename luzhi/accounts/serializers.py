@@ -55,6 +55,7 @@ class SecuritySettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = SecuritySettings
         fields = ["session_idle_minutes"]
+        extra_kwargs = {"session_idle_minutes": {"required": True}}  # a PUT without it is 400, not a 500
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):

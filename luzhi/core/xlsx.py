@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
@@ -26,6 +27,8 @@ def _cell(ws: Any, value: Any, bold: bool = False) -> WriteOnlyCell:
         value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     elif value is not None and not isinstance(value, (int, float, date, bool, str)):
         value = str(value)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters cannot be stored in a sheet
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         # Stored as text with a quote prefix, so that spreadsheets show it and never run it.

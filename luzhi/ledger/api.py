@@ -67,6 +67,7 @@ class PlanItemViewSet(ScopedModelViewSet):
     permission_rule = permissions.PLAN_ITEMS
     filterset_class = PlanItemFilter
     xlsx_filename = "plan-items"
+    paged_actions = ("reports",)  # the other actions answer plain lists (core.schema.AutoSchema)
     action_rules = {
         "progress": (permissions.PROGRESS, "write"),
         "reports": (permissions.PROGRESS, "read"),
@@ -101,6 +102,7 @@ class PlanItemViewSet(ScopedModelViewSet):
         report = plan_item_report_progress(actor=request.user, item=item, **body.validated_data)
         return Response(s.ProgressReportSerializer(report, context=self.get_serializer_context()).data, status=201)
 
+    @extend_schema(responses=s.ProgressReportSerializer(many=True))
     @action(detail=True, methods=["get"])
     def reports(self, request: Request, pk: Any = None) -> Response:
         """The item's progress reports, newest first."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.urls import URLPattern
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
@@ -13,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from luzhi.core import schema
 from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
 from luzhi.core.documents import document_response
 from luzhi.core.roles import Role
@@ -157,6 +159,7 @@ class OpinionReportViewSet(ScopedModelViewSet):
         exclude = as_id(request.query_params.get("exclude", "")) if request.query_params.get("exclude") else None
         return Response(opinion_similar(viewer=request.user, text=text, limit=min(limit, 20), exclude_id=exclude))
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=False, methods=["get"], url_path="stats")
     def stats(self, request: Request) -> Response:
         """Reports by author, sector and status; adoptions and instructions by level; grassroots on time."""
@@ -174,7 +177,7 @@ class BulletinViewSet(ScopedModelViewSet):
     permission_rule = permissions.BULLETINS
     xlsx_filename = "bulletins"
     http_method_names = ["get", "post", "head", "options"]
-    prefetch_related = ("entries",)
+    prefetch_related = ("entries", "reports")  # the serializer reads both (no query per issue)
 
     def create_object(self, data: dict[str, Any]) -> Bulletin:
         return services.bulletin_compose(
@@ -193,12 +196,14 @@ class BulletinViewSet(ScopedModelViewSet):
             bulletin_list(viewer=self.request.user).prefetch_related("entries").get(pk=serializer.instance.pk)
         )
 
+    @extend_schema(responses=schema.DOCX)
     @action(detail=True, methods=["get"])
     def docx(self, request: Request, pk: Any = None) -> HttpResponse:
         """The issue as an editable DOCX in the official layout."""
         bulletin = self.get_object()
         return document_response(bulletin_document(bulletin), "docx", f"bulletin-{bulletin.year}-{bulletin.number}")
 
+    @extend_schema(responses=schema.PDF)
     @action(detail=True, methods=["get"])
     def pdf(self, request: Request, pk: Any = None) -> HttpResponse:
         """The issue as a PDF with its Chinese fonts embedded."""
@@ -254,7 +259,7 @@ class GrassrootsRecordViewSet(ScopedModelViewSet):
         record = services.grassroots_respond(actor=request.user, record=record, text=data["text"])
         return Response(self.get_serializer(record).data)
 
-    @extend_schema(request=s.ToOpinionSerializer, responses=s.OpinionReportSerializer)
+    @extend_schema(request=s.ToOpinionSerializer, responses={201: s.OpinionReportSerializer})
     @action(detail=True, methods=["post"], url_path="to-opinion")
     def to_opinion(self, request: Request, pk: Any = None) -> Response:
         """Turn the record into an opinion report by its member."""

@@ -1,8 +1,9 @@
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from luzhi.core.api import LuzhiSerializer
+from luzhi.core.api import DateField, LuzhiSerializer
 from luzhi.core.permissions import can
 from luzhi.org import permissions
 from luzhi.org.models import (
@@ -61,8 +62,27 @@ def mask_phone(phone: str) -> str:
     return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "****"
 
 
+@extend_schema_field({"type": "string", "description": "手机号码；办公室以外的角色看到 138****1234"})
+class MaskedPhoneField(serializers.CharField):
+    """The phone as the schema states it: masked for every role but office (see to_representation)."""
+
+
+@extend_schema_field({"type": "string", "description": "YYYY-MM-DD；办公室以外的角色看到 YYYY-**-**"})
+class MaskedDateField(DateField):
+    """The birth date as the schema states it: masked for every role but office."""
+
+
 class MemberSerializer(LuzhiSerializer):
     is_leader = serializers.BooleanField(read_only=True, label="主席会议成员")
+    masked_fields = {"phone": MaskedPhoneField, "birth_date": MaskedDateField}
+
+    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type, dict[str, Any]]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if field_name in self.masked_fields:
+            # The masked value would not pass the phone pattern in the schema; full_clean still checks input.
+            kwargs.pop("validators", None)
+            return self.masked_fields[field_name], kwargs
+        return field_class, kwargs
 
     class Meta:
         model = Member

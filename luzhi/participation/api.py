@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from luzhi.core import schema
 from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
 from luzhi.core.documents import document_response
 from luzhi.core.errors import WorkflowError
@@ -69,6 +70,7 @@ class NoticeViewSet(ScopedModelViewSet):
     serializer_class = s.NoticeSerializer
     permission_rule = permissions.NOTICES
     filterset_class = NoticeFilter
+    paged_actions = ("receipts",)  # the other actions answer plain lists (core.schema.AutoSchema)
     parser_classes = _PARSERS
     xlsx_filename = "notices"
     http_method_names = ["get", "post", "head", "options"]
@@ -170,7 +172,7 @@ class TopicViewSet(ScopedModelViewSet):
         topic = services.topic_close(actor=request.user, topic=self.get_object())
         return Response(self.get_serializer(self.get_queryset().get(pk=topic.pk)).data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=schema.DOCX)
     @action(detail=True, methods=["get"])
     def summary(self, request: Request, pk: Any = None) -> HttpResponse:
         """The consultation summary of a closed topic as DOCX (suggestions by theme, with their authors)."""

@@ -40,7 +40,7 @@ class NoticeSerializer(LuzhiSerializer):
     files = _FILES
     recipient_count = serializers.IntegerField(read_only=True, label="接收人数")
     read_count = serializers.IntegerField(read_only=True, label="已读人数")
-    read_at = serializers.DateTimeField(source="my_read_at", read_only=True, label="本人阅读时间")
+    read_at = serializers.DateTimeField(source="my_read_at", read_only=True, allow_null=True, label="本人阅读时间")
 
     class Meta:
         model = Notice

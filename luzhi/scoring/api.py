@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
@@ -19,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
+from luzhi.core import schema
 from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
 from luzhi.core.models import Notification
 from luzhi.core.permissions import RolePermission
@@ -142,7 +144,7 @@ class ScoresViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[YEAR_PARAM, OpenApiParameter("format", str, enum=["docx", "xlsx"])],
-        responses={(200, XLSX_MIME): bytes},
+        responses={**schema.DOCX, (200, XLSX_MIME): OpenApiTypes.BINARY},
     )
     @action(detail=False, methods=["get"], content_negotiation_class=FileNegotiation)
     def bulletin(self, request: Request) -> HttpResponse:
@@ -179,7 +181,7 @@ class DutyReportView(APIView):
 
     @extend_schema(
         parameters=[YEAR_PARAM, OpenApiParameter("format", str, enum=["docx", "pdf"])],
-        responses={(200, "application/octet-stream"): bytes},
+        responses=schema.DOCX_OR_PDF,
     )
     def get(self, request: Request, pk: int) -> HttpResponse:
         """The member's annual duty report (常委履职报告) as DOCX or PDF."""
