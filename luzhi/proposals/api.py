@@ -87,6 +87,46 @@ class _ProposalPagination(Pagination):
     django_paginator_class = _PageByIds
 
 
+_COUNTS = serializers.DictField(child=serializers.IntegerField(), help_text="code → number")
+STATS_SCHEMA = inline_serializer(
+    "ProposalStats",
+    {
+        "year": serializers.IntegerField(),
+        **{
+            name: serializers.IntegerField()
+            for name in ("total", "accepted", "replied", "replied_on_time", "key", "overdue")
+        },
+        "on_time_rate": serializers.FloatField(help_text="0..1"),
+        "satisfaction_rate": serializers.FloatField(help_text="0..1"),
+        "by_status": _COUNTS,
+        "by_category": _COUNTS,
+        "by_sector": serializers.ListField(
+            child=inline_serializer(
+                "ProposalStatsSector",
+                {
+                    "sector": serializers.IntegerField(allow_null=True),
+                    "name": serializers.CharField(),
+                    "count": serializers.IntegerField(),
+                },
+            )
+        ),
+        "by_unit": serializers.ListField(
+            child=inline_serializer(
+                "ProposalStatsUnit",
+                {
+                    "unit": serializers.IntegerField(),
+                    "name": serializers.CharField(),
+                    "assigned": serializers.IntegerField(),
+                    "replied": serializers.IntegerField(),
+                    "on_time": serializers.IntegerField(),
+                },
+            )
+        ),
+        "by_rating": _COUNTS,
+    },
+)
+
+
 class ProposalViewSet(ScopedModelViewSet):
     model = Proposal
     serializer_class = ProposalSerializer
@@ -339,7 +379,7 @@ class ProposalViewSet(ScopedModelViewSet):
         rows = selectors.proposal_similar(viewer=request.user, text=text[:5000], limit=limit, exclude_id=exclude)
         return Response([{k: r[k] for k in ("id", "title", "year", "number", "score")} for r in rows])
 
-    @extend_schema(parameters=[OpenApiParameter("year", int)])
+    @extend_schema(parameters=[OpenApiParameter("year", int)], responses=STATS_SCHEMA)
     @action(detail=False, methods=["get"])
     def stats(self, request: Request) -> Response:
         """The year's totals, on-time and satisfaction rates, by category, sector and unit."""
