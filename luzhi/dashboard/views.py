@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from luzhi.core.api import as_id
 from luzhi.core.permissions import can
+from luzhi.dashboard.cache import cached_dashboard
 from luzhi.dashboard.selectors import year_dashboard
 from luzhi.org import permissions as org_permissions
 from luzhi.org.selectors import member_counts
@@ -17,5 +18,5 @@ def home(request: HttpRequest) -> HttpResponse:
     if can(request.user, scoring_permissions.DASHBOARD) and request.user.committee_id:
         year = as_id(request.GET.get("year", ""))
         year = year if year is not None and 2000 <= year <= 2100 else timezone.localdate().year
-        dashboard = year_dashboard(viewer=request.user, year=year)
+        dashboard = cached_dashboard(viewer=request.user, year=year, build=year_dashboard)
     return render(request, "dashboard/home.html", {"counts": counts, "dashboard": dashboard})
