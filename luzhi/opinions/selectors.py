@@ -63,7 +63,12 @@ def opinion_held(*, viewer: Any, pk: Any) -> OpinionReport:
 
 def bulletin_list(*, viewer: Any) -> QuerySet:
     """Return the viewer's committee's bulletin issues with the number of reports in each."""
-    return visible_to(Bulletin.objects.all(), viewer).annotate(report_count=Count("entries"))
+    # An aggregate drops Meta.ordering: order explicitly, or pages could repeat or skip issues.
+    return (
+        visible_to(Bulletin.objects.all(), viewer)
+        .annotate(report_count=Count("entries"))
+        .order_by("-year", "-number", "-id")
+    )
 
 
 def bulletin_reports(*, bulletin: Bulletin) -> list[OpinionReport]:
