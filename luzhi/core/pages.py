@@ -99,22 +99,22 @@ class StyledForm(forms.Form):
         style_widgets(self)
 
 
-class ServiceModelForm(forms.ModelForm):
-    """A ModelForm that only checks its fields: the model's own rules run once, in the service.
+def version_field(instance: CommitteeOwned) -> forms.IntegerField:
+    """The hidden field carrying the version an editor read (check it with `check_version`)."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, initial=instance.version)
 
-    The view passes `cleaned_data` to object_create / object_update (or a domain service),
-    whose full_clean() raises ValidationError; `add_service_errors` puts it back on the form.
+
+class VersionedModelForm(forms.ModelForm):
+    """An edit form of a committee's row that refuses a submit made from an older version.
+
+    The version the editor read travels with the form; a submit made from an older one is
+    refused with the message (nothing saved) instead of overwriting someone's change.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if isinstance(self.instance, CommitteeOwned) and self.instance.pk is not None:
-            # The version the editor read travels with the form; a submit made from an older one
-            # is refused with the message (nothing saved) instead of overwriting someone's change.
-            self.fields["version"] = forms.IntegerField(
-                widget=forms.HiddenInput, required=False, initial=self.instance.version
-            )
-        style_widgets(self)
+            self.fields["version"] = version_field(self.instance)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -124,6 +124,18 @@ class ServiceModelForm(forms.ModelForm):
             except StaleEdit as exc:
                 raise forms.ValidationError(exc.message, code="stale") from None
         return cleaned
+
+
+class ServiceModelForm(VersionedModelForm):
+    """A ModelForm that only checks its fields: the model's own rules run once, in the service.
+
+    The view passes `cleaned_data` to object_create / object_update (or a domain service),
+    whose full_clean() raises ValidationError; `add_service_errors` puts it back on the form.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
 
     def _post_clean(self) -> None:
         pass

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from luzhi.core.documents import document_response
 from luzhi.core.errors import WorkflowError
-from luzhi.core.pages import StyledForm, add_service_errors, paginate, posted, require, rule_required
+from luzhi.core.pages import StyledForm, add_service_errors, paginate, posted, require, rule_required, version_field
 from luzhi.core.permissions import can
 from luzhi.core.roles import Role
 from luzhi.core.scoping import access_by_id, check_version, visible_to
@@ -236,7 +236,7 @@ def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"title": report.title, "content": report.content}
     form = ReportForm(posted(request) or None, initial=initial, user=request.user, with_author=False)
     # The version shown travels with the form: a submit from an older one is refused, not saved over.
-    form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False, initial=report.version)
+    form.fields["version"] = version_field(report)
 
     def write(d: dict[str, Any]) -> OpinionReport:
         check_version(report, d.get("version"))

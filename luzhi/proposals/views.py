@@ -21,17 +21,17 @@ from django.views.decorators.http import require_POST
 
 from luzhi.core.documents import Document, Heading, PageBreak, Paragraph, Table, document_response
 from luzhi.core.errors import WorkflowError
-from luzhi.core.pages import add_service_errors, paginate, posted, rule_required
+from luzhi.core.pages import VersionedModelForm, add_service_errors, paginate, posted, rule_required
 from luzhi.core.permissions import can
 from luzhi.core.roles import Role
-from luzhi.core.scoping import StaleEdit, access_by_id, check_version, visible_to
+from luzhi.core.scoping import access_by_id, visible_to
 from luzhi.org.models import Member, Unit
 from luzhi.proposals import permissions, selectors, services
 from luzhi.proposals.models import Proposal, Reply
 from luzhi.proposals.workflow import allowed
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(VersionedModelForm):
     class Meta:
         model = Proposal
         fields = ["title", "category", "submitter_type", "reason", "suggestions"]
@@ -49,20 +49,6 @@ class ProposalForm(forms.ModelForm):
             (Proposal.SubmitterType.MEMBER, "委员个人"),
             (Proposal.SubmitterType.JOINT, "委员联名"),
         ]
-        if self.instance.pk is not None:
-            # The version the author read: a submit from an older one is refused, not saved over.
-            self.fields["version"] = forms.IntegerField(
-                widget=forms.HiddenInput, required=False, initial=self.instance.version
-            )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if "version" in self.fields:
-            try:
-                check_version(self.instance, cleaned.pop("version", None))
-            except StaleEdit as exc:
-                raise forms.ValidationError(exc.message, code="stale") from None
-        return cleaned
 
 
 def _case(request: HttpRequest, pk: int) -> Proposal:
