@@ -12,12 +12,12 @@ import importlib
 import json
 import os
 import platform
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
+
+from bench.timing import timed_call
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -35,21 +35,11 @@ def _setup_django() -> None:
 
 def timed(client, path: str, n: int) -> dict[str, float]:
     """Request the path n times after a warm-up; return latency percentiles in ms."""
-    for _ in range(3):
+
+    def get() -> None:
         assert client.get(path).status_code == 200, path
-    samples = []
-    for _ in range(n):
-        start = time.perf_counter()
-        response = client.get(path)
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, path
-    samples.sort()
-    return {
-        "n": n,
-        "p50_ms": round(statistics.median(samples), 2),
-        "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2),
-        "max_ms": round(samples[-1], 2),
-    }
+
+    return timed_call(get, n)
 
 
 def _modules(only: list[str]) -> list[Any]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import gc
 import io
 import random
-import statistics
 import time
 from collections.abc import Callable
 from typing import Any
 
 from django.test import Client
+
+from bench.timing import timed_call
 
 SIMILAR_CORPUS = 100_000
 YEAR_SIZE = 5_000
@@ -213,23 +214,6 @@ def _text(rng: random.Random, i: int) -> tuple[str, str, str]:
     return title, reason, suggestions
 
 
-def _timed_call(fn: Callable[[], Any], n: int) -> dict[str, float]:
-    for _ in range(3):
-        fn()
-    samples = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return {
-        "n": n,
-        "p50_ms": round(statistics.median(samples), 2),
-        "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2),
-        "max_ms": round(samples[-1], 2),
-    }
-
-
 def _similar_corpus(member: Any) -> tuple[Any, float]:
     """A committee with SIMILAR_CORPUS submitted proposals, indexed; returns it and the build time in s."""
     from luzhi.core import similarity
@@ -356,7 +340,7 @@ def run(timed: Callable[..., dict[str, float]]) -> dict[str, dict[str, float]]:
     rng = random.Random(3)
     queries = [" ".join(_text(rng, i)) for i in range(200)]
     it = iter(queries * 10)
-    results[f"similar search, {SIMILAR_CORPUS} proposals (core.similarity.find_similar)"] = _timed_call(
+    results[f"similar search, {SIMILAR_CORPUS} proposals (core.similarity.find_similar)"] = timed_call(
         lambda: similarity.find_similar(namespace=SIMILARITY_NAMESPACE, committee_id=big.pk, text=next(it), limit=5),
         200,
     )

@@ -14,27 +14,12 @@ from typing import Any
 
 from django.test import Client
 
+from bench.timing import timed_call
+
 MEMBERS = 300
 YEARS = range(2016, 2026)
 YEAR = 2025
 SEED = 7
-
-
-def _timed_call(fn: Callable[[], Any], n: int) -> dict[str, float]:
-    for _ in range(3):
-        fn()
-    samples = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return {
-        "n": n,
-        "p50_ms": round(statistics.median(samples), 2),
-        "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2),
-        "max_ms": round(samples[-1], 2),
-    }
 
 
 def _interleaved(a: Callable[[], Any], b: Callable[[], Any], n: int) -> tuple[dict[str, float], dict[str, float]]:
@@ -307,7 +292,7 @@ def run(timed: Callable[..., dict[str, float]]) -> dict[str, dict[str, float]]:
     figures = {
         "scores of 300 members (ledger.scores, SQL)": ours_ms,
         "same totals, hand-written SQL": hand_ms,
-        "warnings (scores + absences + output)": _timed_call(
+        "warnings (scores + absences + output)": timed_call(
             lambda: ledger.warnings(committee_id=county.pk, year=YEAR), 10
         ),
         "API /api/v1/scores/?year=": timed(office_client, f"/api/v1/scores/?year={YEAR}", 20),
