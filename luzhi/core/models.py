@@ -45,7 +45,14 @@ class AuditEntry(models.Model):
 
     @classmethod
     def scope_rows(cls, qs: models.QuerySet, user) -> models.QuerySet:
-        return qs.filter(committee_id=user.committee_id)
+        """A committee's own entries; a top committee's also the failed logins that belong to no committee.
+
+        Failed logins for names no account has (password spraying) would otherwise reach no auditor.
+        """
+        own = models.Q(committee_id=user.committee_id)
+        if user.committee.parent_id is None:
+            own |= models.Q(committee_id__isnull=True, action=cls.Action.LOGIN_FAILED)
+        return qs.filter(own)
 
 
 class Notification(models.Model):
