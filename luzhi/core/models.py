@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -49,10 +50,10 @@ class AuditEntry(models.Model):
 
         Failed logins for names no account has (password spraying) would otherwise reach no auditor.
         """
-        own = models.Q(committee_id=user.committee_id)
-        if user.committee.parent_id is None:
-            own |= models.Q(committee_id__isnull=True, action=cls.Action.LOGIN_FAILED)
-        return qs.filter(own)
+        committees = apps.get_model("org", "Committee").objects
+        top = models.Exists(committees.filter(pk=user.committee_id, parent__isnull=True))
+        unowned = models.Q(committee_id__isnull=True, action=cls.Action.LOGIN_FAILED) & models.Q(top)
+        return qs.filter(models.Q(committee_id=user.committee_id) | unowned)
 
 
 class Notification(models.Model):
