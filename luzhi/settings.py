@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "luzhi.core.middleware.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",  # early, so redirects to login carry it too
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "luzhi.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -7,10 +7,12 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from luzhi.core.roles import Role
 from luzhi.core.scoping import ScopedQuerySet
+from luzhi.core.text import clean_name, look_alike_keys
 
 
 class LuzhiUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
@@ -58,6 +60,13 @@ class User(AbstractUser):
     class Meta:
         ordering = ["id"]
         verbose_name = verbose_name_plural = "用户"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="user_username_unique_ignoring_case",
+                violation_error_message="该用户名已被使用（不区分大小写）。",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.username
@@ -67,6 +76,16 @@ class User(AbstractUser):
         return qs.filter(committee_id=user.committee_id)
 
     def clean(self) -> None:
+        super().clean()  # the username in NFKC form
+        if self.username:
+            try:
+                self.username = clean_name(self.username)
+            except ValidationError as exc:
+                raise ValidationError({"username": exc.messages}) from exc
+            # Only a new or changed username is compared: accounts made before the rule keep working.
+            renamed = self._state.adding or not User.objects.filter(pk=self.pk, username=self.username).exists()
+            if renamed and (taken := self.look_alike_of(self.username)) is not None:
+                raise ValidationError({"username": f"与已有用户名“{taken}”过于相似（大小写或形近字符），请换一个。"})
         if self.is_superuser:
             return
         errors: dict[str, str] = {}
@@ -90,6 +109,13 @@ class User(AbstractUser):
             errors["member"] = "主席会议成员账号须关联主席、副主席或秘书长。"
         if errors:
             raise ValidationError(errors)
+
+    def look_alike_of(self, username: str) -> str | None:
+        """Return another account's username that reads like this one (case, look-alike letters), if any."""
+        keys = look_alike_keys(username)
+        others = User.objects.exclude(pk=self.pk).values_list("username", flat=True)
+        # Accounts are few (hundreds per committee) and created rarely: comparing them all is cheap.
+        return next((other for other in others.iterator() if look_alike_keys(other) & keys), None)
 
 
 class SecuritySettings(models.Model):

@@ -22,6 +22,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from luzhi.core.audit import history_restore
 from luzhi.core.errors import WorkflowError
 from luzhi.core.permissions import RolePermission, Rule
+from luzhi.core.roles import acted_as
 from luzhi.core.scoping import CommitteeOwned, StaleEdit, check_version, visible_to
 from luzhi.core.services import object_create, object_delete, object_update
 
@@ -192,8 +193,12 @@ class LuzhiSerializer(serializers.ModelSerializer):
 class HistoryEntrySerializer(serializers.Serializer):
     history_id = serializers.IntegerField(label="版本号")
     at = serializers.DateTimeField(source="history_date", label="时间")
-    user = serializers.CharField(source="history_user.username", default="", label="用户")
+    user = serializers.SerializerMethodField(label="用户")
     action = serializers.SerializerMethodField(label="操作")
+
+    def get_user(self, obj: Any) -> str:
+        request = self.context.get("request")
+        return acted_as(obj.history_user, viewer=getattr(request, "user", None))
 
     def get_action(self, obj: Any) -> str:
         return {"+": "create", "~": "update", "-": "delete"}[obj.history_type]
@@ -321,9 +326,10 @@ class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet):
         obj = self.get_object()
         records = obj.history.select_related("history_user").order_by("-history_date", "-history_id")
         page = self.paginate_queryset(records)
+        context = self.get_serializer_context()
         if page is None:
-            return Response(HistoryEntrySerializer(records, many=True).data)
-        return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
+            return Response(HistoryEntrySerializer(records, many=True, context=context).data)
+        return self.get_paginated_response(HistoryEntrySerializer(page, many=True, context=context).data)
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return HistoryEntrySerializer if self.action == "history" else super().get_serializer_class()

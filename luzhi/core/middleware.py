@@ -1,4 +1,4 @@
-"""Login on every page, and the idle session timeout the secadmin sets."""
+"""Login on every page, the idle session timeout the secadmin sets, and the headers every response carries."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 
 # The API answers 401 itself (DRF); /api/docs/ is a page and redirects to login like the others.
 OPEN_PATHS = ("/login/", "/healthz", "/static/", "/api/v1/", "/api/schema/")
@@ -76,4 +77,20 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> Any:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.LUZHI_PERMISSIONS_POLICY)
+        return response
+
+
+class NoStoreMiddleware:
+    """No page, API answer or download is kept by the browser or a proxy: most carry personal data.
+
+    Static files are answered before this middleware (WhiteNoise) and keep their long caching.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL):
+            patch_cache_control(response, no_store=True, private=True)
         return response

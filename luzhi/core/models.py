@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -45,7 +46,14 @@ class AuditEntry(models.Model):
 
     @classmethod
     def scope_rows(cls, qs: models.QuerySet, user) -> models.QuerySet:
-        return qs.filter(committee_id=user.committee_id)
+        """A committee's own entries; a top committee's also the failed logins that belong to no committee.
+
+        Failed logins for names no account has (password spraying) would otherwise reach no auditor.
+        """
+        committees = apps.get_model("org", "Committee").objects
+        top = models.Exists(committees.filter(pk=user.committee_id, parent__isnull=True))
+        unowned = models.Q(committee_id__isnull=True, action=cls.Action.LOGIN_FAILED) & models.Q(top)
+        return qs.filter(models.Q(committee_id=user.committee_id) | unowned)
 
 
 class Notification(models.Model):

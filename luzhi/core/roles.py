@@ -1,5 +1,7 @@
 """Roles of API.md and the groups of roles that permission tables use."""
 
+from typing import Any
+
 from django.db import models
 
 
@@ -26,3 +28,14 @@ def role_of(user) -> str | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return getattr(user, "role", None) or None
+
+
+def acted_as(author: Any, *, viewer: Any) -> str:
+    """Name who made a change: the account to the office (and a superuser), only its role to anyone else."""
+    if author is None:
+        return ""
+    if getattr(viewer, "is_superuser", False) or role_of(viewer) == Role.OFFICE:
+        return author.username
+    if author.role in Role.values:
+        return Role(author.role).label
+    return Role.SYSADMIN.label if author.is_superuser else ""

@@ -1,15 +1,19 @@
 """The one upload check: an image or a document, recognised by its content, not its name, and its size.
 
 Every feature that stores a user's file (proposal replies, notice attachments, self-report
-evidence) calls `check_upload`, so the rules and messages are the same everywhere.
+evidence) calls `check_upload`, so the rules and messages are the same everywhere. A file is
+stored, named and served as the type its content is: a PDF sent as `x.html` becomes `x.pdf`
+and goes out as `application/pdf`.
 """
 
 from __future__ import annotations
 
 import zipfile
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 9
@@ -20,6 +24,22 @@ _ZIP_DOCUMENTS = {
     "xl/workbook.xml": "xlsx",
     "ppt/presentation.xml": "pptx",
     "OFD.xml": "ofd",
+}
+# One OLE container holds Word, Excel, PowerPoint and WPS files alike; the sender's extension picks among them.
+_OLE_EXTENSIONS = {"doc", "xls", "ppt", "wps", "et", "dps"}
+CONTENT_TYPES = {
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "ppt": "application/vnd.ms-powerpoint",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "ofd": "application/ofd",
 }
 
 
@@ -54,6 +74,17 @@ _ALLOWED = {
 }
 
 
+def _extension(detected: str, name: str) -> str:
+    sent = PurePosixPath(name).suffix.lower().lstrip(".")
+    return sent if detected == "doc" and sent in _OLE_EXTENSIONS else detected
+
+
+def named_as(name: str, extension: str) -> str:
+    """Return the file name with the extension of its detected type in place of the one it came with."""
+    stem = PurePosixPath(name or "文件").stem or "文件"
+    return f"{stem}.{extension}"
+
+
 def sniff_upload(file: Any, *, field: str, accept: str = "any") -> tuple[str, str]:
     """Return (kind, extension) of an uploaded file — kind "image" or "document" — or raise ValidationError (→ 400)."""
     size = getattr(file, "size", None)
@@ -68,12 +99,14 @@ def sniff_upload(file: Any, *, field: str, accept: str = "any") -> tuple[str, st
     file.seek(0)
     if found is None or accept not in ("any", found[0]):
         raise ValidationError({field: [f"“{name}”不是{_ALLOWED[accept]}。"]})
-    return found
+    return found[0], _extension(found[1], name)
 
 
 def check_upload(file: Any, *, field: str, accept: str = "any") -> str:
-    """Return "image" or "document" for an uploaded file, or raise ValidationError (→ 400) for anything else."""
-    return sniff_upload(file, field=field, accept=accept)[0]
+    """Return "image" or "document" for an uploaded file, renamed to its detected type; refuse anything else (→ 400)."""
+    kind, extension = sniff_upload(file, field=field, accept=accept)
+    file.name = named_as(file.name, extension)
+    return kind
 
 
 def check_uploads(files: list[Any], *, field: str) -> list[str]:
@@ -81,3 +114,19 @@ def check_uploads(files: list[Any], *, field: str) -> list[str]:
     if len(files) > MAX_FILES:
         raise ValidationError({field: [f"一次最多上传 {MAX_FILES} 个文件。"]})
     return [check_upload(f, field=field) for f in files]
+
+
+def upload_response(handle: Any, *, name: str) -> FileResponse:
+    """Return a stored upload as a download typed and named by its content, whatever name it was stored under."""
+    head = handle.read(16)
+    found = _sniff(head, handle)
+    handle.seek(0)
+    if found is None:  # stored before uploads were checked: the browser gets bytes it will not render
+        return FileResponse(handle, as_attachment=True, filename=name, content_type="application/octet-stream")
+    extension = _extension(found[1], name)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=named_as(name, extension),
+        content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
+    )

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from luzhi.core.roles import Role
 from luzhi.core.scoping import CommitteeOwned
+from luzhi.core.text import NameField
 from luzhi.org.models import Committee, Member, Station
 
 if TYPE_CHECKING:
@@ -241,11 +242,11 @@ class GrassrootsRecord(CommitteeOwned):  # 民情记录: a citizen's demand, ans
     station = models.ForeignKey(
         Station, null=True, blank=True, on_delete=models.PROTECT, related_name="grassroots_records", verbose_name="站室"
     )
-    citizen = models.CharField("群众", max_length=100)
+    citizen = NameField("群众", max_length=100)
     demand = models.TextField("诉求（原话）")
     recorded_at = models.DateTimeField("记录时间", default=timezone.now)
     due_date = models.DateField("回应期限", blank=True)
-    follow_up = models.CharField("跟进责任人", max_length=100, blank=True)
+    follow_up = NameField("跟进责任人", max_length=100, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
     response = models.TextField("回应", blank=True)
     responded_at = models.DateTimeField("回应时间", null=True, blank=True)

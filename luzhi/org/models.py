@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from luzhi.core.roles import Role
 from luzhi.core.scoping import CommitteeOwned, ScopedQuerySet
+from luzhi.core.text import NameField
 
 if TYPE_CHECKING:
     from luzhi.accounts.models import User
@@ -31,7 +32,7 @@ class Committee(models.Model):  # 政协委员会: national → province → cit
 
     _ORDER = ["national", "province", "city", "county"]
 
-    name = models.CharField("名称", max_length=100)
+    name = NameField("名称", max_length=100)
     level = models.CharField("层级", max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
         "self",
@@ -140,7 +141,7 @@ def unique_name_per_committee(prefix: str, message: str) -> list[models.UniqueCo
 
 
 class NamedCommitteeThing(CommitteeOwned):
-    name = models.CharField("名称", max_length=100)
+    name = NameField("名称", max_length=100)
 
     class Meta:
         abstract = True
@@ -224,7 +225,7 @@ class Member(CommitteeOwned):  # 政协委员
     Party = models.TextChoices("Party", [(code.upper(), (code, label)) for code, label in PARTIES.items()])
     LEADER_POSITIONS = (Position.CHAIR, Position.VICE_CHAIR, Position.SECRETARY_GENERAL)
 
-    name = models.CharField("姓名", max_length=50)
+    name = NameField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     ethnicity = models.CharField("民族", max_length=20, default="汉族")
     birth_date = models.DateField("出生日期", null=True, blank=True)
@@ -236,7 +237,7 @@ class Member(CommitteeOwned):  # 政协委员
     )
     group = models.ForeignKey(MemberGroup, null=True, blank=True, on_delete=models.PROTECT, verbose_name="委员小组")
     term = models.ForeignKey(Term, null=True, blank=True, on_delete=models.PROTECT, verbose_name="届次")
-    workplace = models.CharField("工作单位及职务", max_length=200, blank=True)
+    workplace = NameField("工作单位及职务", max_length=200, blank=True)
     phone = models.CharField(
         "手机号码",
         max_length=20,
@@ -357,7 +358,7 @@ class PartyOrganization(CommitteeOwned):  # 党组 / 机关党组 / 党支部
         BRANCH = "branch", "党支部"
 
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
-    name = models.CharField("名称", max_length=100)
+    name = NameField("名称", max_length=100)
     parent = models.ForeignKey(
         "self",
         null=True,

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
+from luzhi.core.roles import acted_as
 from luzhi.core.scoping import visible_to
 from luzhi.org.models import Committee, Liaison, Member, PartyOrganization
 
@@ -116,8 +117,8 @@ def party_organization_tree(*, viewer: Any) -> list[dict[str, Any]]:
     return roots
 
 
-def member_history(*, member: Member) -> list[dict[str, Any]]:
-    """Return a member's versions, newest first, each with who, when and what changed (labels in Chinese)."""
+def member_history(*, member: Member, viewer: Any) -> list[dict[str, Any]]:
+    """Return a member's versions, newest first, each with who (as the viewer may know), when and what changed."""
     from luzhi.core.models import AuditEntry
 
     records = list(member.history.select_related("history_user").order_by("-history_date", "-history_id")[:100])
@@ -141,7 +142,14 @@ def member_history(*, member: Member) -> list[dict[str, Any]]:
                     "new": _shown(field, new, names),
                 }
             )
-        versions.append({"record": record, "kind": kinds.get(record.history_type, ""), "changes": rows})
+        versions.append(
+            {
+                "record": record,
+                "kind": kinds.get(record.history_type, ""),
+                "by": acted_as(record.history_user, viewer=viewer),
+                "changes": rows,
+            }
+        )
     return versions
 
 

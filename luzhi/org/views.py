@@ -137,7 +137,7 @@ def member_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
             "member": member,
             "show_personal": can(request.user, permissions.PERSONAL_DATA),
             "can_write": can_write,
-            "versions": member_history(member=member) if can_write else [],
+            "versions": member_history(member=member, viewer=request.user) if can_write else [],
         },
     )
 

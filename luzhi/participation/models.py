@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from luzhi.core.roles import Role
 from luzhi.core.scoping import CommitteeOwned
+from luzhi.core.text import NameField
 from luzhi.org.models import Member
 
 if TYPE_CHECKING:
@@ -456,8 +457,8 @@ class ActivityGuest(CommitteeOwned):  # 特邀人员: leaders, department staff,
     activity = models.ForeignKey(
         "activities.Activity", on_delete=models.CASCADE, related_name="guests", verbose_name="活动"
     )
-    name = models.CharField("姓名", max_length=50)
-    organisation = models.CharField("单位", max_length=200, blank=True)
+    name = NameField("姓名", max_length=50)
+    organisation = NameField("单位", max_length=200, blank=True)
     role = models.CharField("身份", max_length=20, choices=GuestRole.choices, default=GuestRole.OTHER)
     title = models.CharField("职务", max_length=100, blank=True)
     history = HistoricalRecords()

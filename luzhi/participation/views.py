@@ -21,6 +21,7 @@ from luzhi.core.pages import add_service_errors, paginate, posted, require, rule
 from luzhi.core.permissions import can
 from luzhi.core.scoping import access_by_id, visible_to
 from luzhi.core.services import object_create
+from luzhi.core.uploads import upload_response
 from luzhi.org.selectors import acting_committee
 from luzhi.participation import forms as f
 from luzhi.participation import permissions, selectors, services
@@ -437,8 +438,7 @@ def _serve(field: Any, name: str) -> FileResponse:
         handle = field.open("rb")
     except OSError:
         raise Http404 from None
-    # Always a download: the type browsers see comes from the name, and the name is the user's.
-    return FileResponse(handle, as_attachment=True, filename=name)
+    return upload_response(handle, name=name)
 
 
 @rule_required(permissions.NOTICES)

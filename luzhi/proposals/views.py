@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -25,6 +25,7 @@ from luzhi.core.pages import VersionedModelForm, add_service_errors, paginate, p
 from luzhi.core.permissions import can
 from luzhi.core.roles import Role
 from luzhi.core.scoping import access_by_id, visible_to
+from luzhi.core.uploads import upload_response
 from luzhi.org.models import Member, Unit
 from luzhi.proposals import permissions, selectors, services
 from luzhi.proposals.models import Proposal, Reply
@@ -246,9 +247,7 @@ def reply_file_page(request: HttpRequest, pk: int) -> HttpResponse:
     if reply is None or not reply.file:
         raise Http404
     _case(request, reply.proposal_id)
-    return FileResponse(
-        default_storage.open(reply.file, "rb"), as_attachment=True, filename=reply.file.rsplit("/", 1)[-1]
-    )
+    return upload_response(default_storage.open(reply.file, "rb"), name=reply.file.rsplit("/", 1)[-1])
 
 
 @rule_required(permissions.PROPOSALS)

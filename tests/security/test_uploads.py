@@ -133,3 +133,57 @@ def test_the_site_url_map_has_no_media_route():
 
     routes = list(walk(get_resolver().url_patterns))
     assert not any(r.lstrip("^").startswith(("media", settings.MEDIA_URL.strip("/"))) for r in routes)
+
+
+def _notice_with(api, users, upload):
+    body = {"title": "通知", "body": "内容", "audience": "all", "files": [upload]}
+    return api(users["office"]).post("/api/v1/notices/", body, format="multipart")
+
+
+def test_a_pdf_named_html_is_stored_named_and_served_as_a_pdf(client, api, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = _notice_with(api, users, SimpleUploadedFile("page.html", PDF, "text/html"))
+    assert response.status_code == 201, response.data
+    assert response.data["attachments"][0]["name"] == "page.pdf"
+    attachment = NoticeAttachment.objects.get()
+    assert attachment.file.name.endswith(".pdf") and attachment.name == "page.pdf"
+    client.force_login(users["office"])
+    download = client.get(response.data["attachments"][0]["url"])
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment") and "page.pdf" in download["Content-Disposition"]
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(download.streaming_content) == PDF
+
+
+def test_a_file_stored_under_a_wrong_name_is_served_as_its_content(client, committee, users):
+    """Files uploaded before the rename keep their .html name on disk; they still go out typed by content."""
+    notice = Notice.objects.create(committee=committee, title="旧通知", body="内容")
+    attachment = NoticeAttachment(committee=committee, notice=notice, name="old.html", size=len(PDF))
+    attachment.file.save("old.html", ContentFile(PDF), save=False)
+    attachment.save()
+    client.force_login(users["office"])
+    download = client.get(f"/participation/files/notice/{attachment.pk}/")
+    assert download["Content-Type"] == "application/pdf"
+    assert "old.pdf" in download["Content-Disposition"]
+
+
+def test_an_excel_97_workbook_keeps_its_extension(client, api, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64
+    response = _notice_with(api, users, SimpleUploadedFile("表.xls", ole))
+    assert response.status_code == 201, response.data
+    assert response.data["attachments"][0]["name"] == "表.xls"
+    client.force_login(users["office"])
+    assert client.get(response.data["attachments"][0]["url"])["Content-Type"] == "application/vnd.ms-excel"
+
+
+def test_html_content_is_refused_whatever_its_name(api, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("报告.pdf", b"<html><script>alert(1)</script></html>", "application/pdf")
+    response = _notice_with(api, users, upload)
+    assert response.status_code == 400 and "不是" in response.data["files"][0]
+    assert not NoticeAttachment.objects.exists()
