@@ -20,6 +20,9 @@ class LuzhiUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: igno
 
 
 class User(AbstractUser):
+    # Set by the workflow or at creation only: an edit or a restore never writes them (core.audit).
+    workflow_fields = ("password", "last_login", "is_superuser", "is_staff", "date_joined")
+
     role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True)
     committee = models.ForeignKey(
         "org.Committee",

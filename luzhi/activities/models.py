@@ -126,6 +126,9 @@ class Attendance(CommitteeOwned):  # 出席情况: one row per invited member
 
 
 class ReadingLog(CommitteeOwned):  # 书香政协: 周学一文、月讲一题、季读一书、年撰一稿
+    # Set by the workflow or at creation only: an edit or a restore never writes them (core.audit).
+    workflow_fields = ("member",)
+
     class Kind(models.TextChoices):
         ARTICLE = "article", "周学一文"
         TALK = "talk", "月讲一题"
@@ -163,6 +166,9 @@ class ReadingLog(CommitteeOwned):  # 书香政协: 周学一文、月讲一题�
 
 
 class LeaveRequest(CommitteeOwned):  # 请假申请: a member asks, the office approves or refuses
+    # Set by the workflow or at creation only: an edit or a restore never writes them (core.audit).
+    workflow_fields = ("member", "status", "decided_at", "decided_by", "note")
+
     class Status(models.TextChoices):
         PENDING = "pending", "待审批"
         APPROVED = "approved", "已批准"

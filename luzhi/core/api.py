@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models
 from django.http import Http404
 from django.utils.functional import cached_property
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from luzhi.core.audit import history_restore
+from luzhi.core.audit import content_fields, restoring
 from luzhi.core.errors import WorkflowError
 from luzhi.core.permissions import RolePermission, Rule
 from luzhi.core.roles import acted_as
@@ -263,11 +263,30 @@ class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet):
             qs = qs.prefetch_related(*self.prefetch_related)
         return visible_to(qs, self.request.user)
 
+    def initialize_request(self, request: Any, *args: Any, **kwargs: Any) -> Request:
+        request = super().initialize_request(request, *args, **kwargs)
+        if self.action == "restore":
+            # A restore is POSTed, also to a resource whose only write is PATCH (get_extra_actions).
+            self.http_method_names = [*self.http_method_names, "post"]
+        return request
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # A method the resource never allows is 405 for every caller, before any role check.
         if request.method.lower() not in self.http_method_names:
             raise exceptions.MethodNotAllowed(request.method)
+        if self.action == "restore":
+            # A restore is an edit: roles, the object's scope and the service's own rules are checked
+            # exactly as for a PATCH of the same fields (action_rules, get_object and serializers alike).
+            self.action = "partial_update"
         super().initial(request, *args, **kwargs)
+
+    @classmethod
+    def get_extra_actions(cls) -> list[Any]:
+        # A resource no one may PATCH has no restore either: a restore is an edit.
+        actions = super().get_extra_actions()
+        if "patch" in cls.http_method_names:
+            return actions
+        return [a for a in actions if a.__name__ != "restore"]
 
     def committee_for_write(self) -> Any:
         """The committee a new row belongs to: the caller's (a superuser names one by `committee`)."""
@@ -335,15 +354,44 @@ class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet):
         return HistoryEntrySerializer if self.action == "history" else super().get_serializer_class()
 
     @extend_schema(
-        request=inline_serializer("RestoreRequest", {"history_id": serializers.IntegerField()}),
-        parameters=[OpenApiParameter("pk", int, OpenApiParameter.PATH)],
+        request=inline_serializer(
+            "RestoreRequest",
+            {
+                "history_id": serializers.IntegerField(help_text="要恢复到的历史版本（见 history/）。"),
+                "version": serializers.IntegerField(
+                    required=False, help_text="读取时的版本号；记录已被他人修改则返回 409。"
+                ),
+            },
+        ),
     )
     @action(detail=True, methods=["post"])
     def restore(self, request: Request, pk: Any = None) -> Response:
-        """Restore this object to one of its earlier versions."""
-        obj = self.get_object()
-        history_id = as_id(request_dict(request).get("history_id"))
-        if history_id is None or not obj.history.filter(history_id=history_id).exists():
+        """Put this object's content back as it was in one of its versions: an edit, allowed where a PATCH is."""
+        body = request_dict(request)
+        instance = self.get_object()
+        history_id = as_id(body.get("history_id"))
+        record = None if history_id is None else instance.history.filter(history_id=history_id).first()
+        if record is None:
             raise exceptions.ValidationError({"history_id": ["没有这个历史版本。"]})
-        restored = history_restore(actor=request.user, model=self.model, object_id=obj.pk, history_id=history_id)
-        return Response(self.get_serializer(restored).data)
+        data = self.restore_data(record)
+        if "version" in body:
+            data["version"] = body["version"]
+        serializer = self.get_serializer(instance, data=data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        with restoring(instance):
+            self.perform_update(serializer)
+        if getattr(instance, "_prefetched_objects_cache", None):
+            instance._prefetched_objects_cache = {}  # as after a PATCH: the answer shows the links as saved
+        return Response(serializer.data)
+
+    def restore_data(self, record: Any) -> dict[str, Any]:
+        """The PATCH body that puts back the content of a historical version (never a workflow field)."""
+        restorable = {f.name for f in content_fields(self.model)}
+        old = record.instance
+        data = {}
+        for name, field in self.get_serializer(old).fields.items():
+            if field.read_only or field.write_only or field.source not in restorable:
+                continue
+            value = field.get_attribute(old)
+            data[name] = None if value is None else field.to_representation(value)
+        return data

@@ -8,6 +8,9 @@ records logins, logouts and failed logins, and restores an object to any earlier
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -15,13 +18,16 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
-from simple_history.signals import post_create_historical_record
+from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 from luzhi.core.clientip import client_ip
 from luzhi.core.models import AuditEntry
 
 # The row's edit counter (scoping.CommitteeOwned.version) changes on every save; it is no change of content.
 _UNAUDITED = {"version"}
+
+# The row being restored (model label, pk): the versions its edit writes are recorded as a restore.
+_RESTORING: ContextVar[tuple[str, str] | None] = ContextVar("restoring", default=None)
 
 _ACTIONS = {"+": AuditEntry.Action.CREATE, "~": AuditEntry.Action.UPDATE, "-": AuditEntry.Action.DELETE}
 
@@ -168,12 +174,56 @@ def delete_as(instance: models.Model, *, actor: Any) -> None:
     instance.delete()
 
 
+def workflow_fields(model: type[models.Model]) -> frozenset[str]:
+    """The fields of a model that only its workflow (or its creation) sets: no edit or restore writes them."""
+    return frozenset(getattr(model, "workflow_fields", ()))
+
+
+def content_fields(model: type[models.Model]) -> list[models.Field]:
+    """The fields a restore puts back: editable, recorded in history, no key, edit counter or workflow field."""
+    recorded = {f.name for f in model.history.model._meta.concrete_fields}
+    skip = _UNAUDITED | workflow_fields(model)
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.editable and not f.primary_key and f.name not in skip and f.name in recorded
+    ]
+
+
+@contextmanager
+def restoring(instance: models.Model) -> Iterator[None]:
+    """Within the block, the versions the instance's own saves write are recorded as a restore."""
+    token = _RESTORING.set((instance._meta.label_lower, str(instance.pk)))
+    try:
+        yield
+    finally:
+        _RESTORING.reset(token)
+
+
+@receiver(pre_create_historical_record)
+def _mark_restore(sender: Any, instance: models.Model, history_instance: Any, **kwargs: Any) -> None:
+    if not history_instance.history_change_reason and _RESTORING.get() == (
+        instance._meta.label_lower,
+        str(instance.pk),
+    ):
+        history_instance.history_change_reason = "restore"
+
+
 @transaction.atomic
 def history_restore(*, actor: Any, model: type[models.Model], object_id: Any, history_id: int) -> models.Model:
-    """Restore an object (even a deleted one) to the state of one of its historical versions."""
+    """Restore an object to one of its historical versions: its content on a live row, all of it on a deleted one.
+
+    A live row keeps its workflow fields (status, number, holder…): going back to an old text must not
+    undo a decision. A deleted row comes back whole, as it was when deleted. Callers check who may.
+    """
     record = model.history.get(id=object_id, history_id=history_id)
-    instance = record.instance
-    instance._state.adding = not model._default_manager.filter(pk=instance.pk).exists()
+    instance = model._default_manager.filter(pk=object_id).first()
+    if instance is None:
+        instance = record.instance
+        instance._state.adding = True
+    else:
+        for field in content_fields(model):
+            setattr(instance, field.attname, getattr(record, field.attname))
     # The old version must still fit today's rules (its sector may be gone, its name taken).
     instance.full_clean(exclude=["password"] if hasattr(instance, "password") else None)
     save_as(instance, actor=actor, reason="restore")

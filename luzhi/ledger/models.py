@@ -71,6 +71,9 @@ class PlanItemQuerySet(models.QuerySet):
 
 
 class PlanItem(CommitteeOwned):  # 督办事项: 任务清单 + 责任清单 + 进度表
+    # Set by the workflow or at creation only: an edit or a restore never writes them (core.audit).
+    workflow_fields = ("progress", "last_report_at")
+
     class Kind(models.TextChoices):
         RESEARCH = "research", "调研"
         CONSULTATION = "consultation", "协商"

@@ -32,7 +32,7 @@ from luzhi.opinions.selectors import (
     opinion_trail,
 )
 
-_HANDLING_ACTIONS = ("update", "partial_update", "adopt", "forward", "instruction", "reject", "send", "restore")
+_HANDLING_ACTIONS = ("update", "partial_update", "adopt", "forward", "instruction", "reject", "send")
 
 
 def _own_member(user: Any, requested: Any) -> Any:

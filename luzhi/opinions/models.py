@@ -26,6 +26,16 @@ Level = Committee.Level
 
 
 class OpinionReport(CommitteeOwned):  # 社情民意信息; `committee` is the origin committee
+    # Set by the workflow or at creation only: an edit or a restore never writes them (core.audit).
+    workflow_fields = (
+        "holder",
+        "status",
+        "submitted_at",
+        "reject_reason",
+        "source_proposal_id",
+        "source_record",
+    )
+
     class Status(models.TextChoices):
         SUBMITTED = "submitted", "已报送"
         ADOPTED = "adopted", "已采用"
@@ -234,6 +244,9 @@ class BulletinEntry(models.Model):
 
 
 class GrassrootsRecord(CommitteeOwned):  # 民情记录: a citizen's demand, answered 有回应、有回音
+    # Set by the workflow or at creation only: an edit or a restore never writes them (core.audit).
+    workflow_fields = ("status", "response", "responded_at", "recorded_by")
+
     class Status(models.TextChoices):
         OPEN = "open", "待回应"
         RESPONDED = "responded", "已回应"

@@ -119,6 +119,9 @@ class AudienceFields(CommitteeOwned):
 
 
 class Notice(AudienceFields):  # 通知公告 / 政情通报
+    # Set by the workflow or at creation only: an edit or a restore never writes them (core.audit).
+    workflow_fields = ("published_at", "published_by", "reminders")
+
     class Kind(models.TextChoices):
         NOTICE = "notice", "通知公告"
         BRIEFING = "briefing", "政情通报"
@@ -209,6 +212,9 @@ class NoticeReceipt(CommitteeOwned):  # 阅读回执: one row per recipient
 
 
 class Topic(AudienceFields):  # 网络议政议题
+    # Set by the workflow or at creation only: an edit or a restore never writes them (core.audit).
+    workflow_fields = ("closed_at", "created_by")
+
     title = models.CharField("议题", max_length=200)
     background = models.TextField("背景", max_length=20000)
     materials = models.TextField("参考材料", max_length=20000, blank=True)
@@ -293,6 +299,19 @@ class Theme(CommitteeOwned):  # 归类主题
 
 
 class Post(CommitteeOwned):  # 议政发言: a suggestion or a reply
+    # Set by the workflow or at creation only: an edit or a restore never writes them (core.audit).
+    workflow_fields = (
+        "topic",
+        "author",
+        "parent",
+        "theme",
+        "hidden",
+        "hidden_reason",
+        "hidden_at",
+        "proposal",
+        "opinion",
+    )
+
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="posts", verbose_name="议题")
     author = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="deliberation_posts", verbose_name="委员")
     parent = models.ForeignKey(
@@ -360,6 +379,9 @@ class Post(CommitteeOwned):  # 议政发言: a suggestion or a reply
 
 
 class SelfReport(CommitteeOwned):  # 履职备案
+    # Set by the workflow or at creation only: an edit or a restore never writes them (core.audit).
+    workflow_fields = ("member", "status", "reviewed_at", "reviewed_by", "return_reason")
+
     class Kind(models.TextChoices):
         INSPECTION = "inspection", "视察调研"
         VISIT = "visit", "走访联系群众"
@@ -538,6 +560,9 @@ class Material(CommitteeOwned):  # 书库: rules and study materials
 
 
 class StudyEntry(CommitteeOwned):  # 读、讲、评 against one material
+    # Set by the workflow or at creation only: an edit or a restore never writes them (core.audit).
+    workflow_fields = ("member", "reading_log")
+
     class Kind(models.TextChoices):
         READ = "read", "读"
         TALK = "talk", "讲"

@@ -17,6 +17,27 @@ if TYPE_CHECKING:
 
 
 class Proposal(CommitteeOwned):  # 提案
+    # Set by the workflow or at creation only: an edit or a restore never writes them (core.audit).
+    workflow_fields = (
+        "year",
+        "number",
+        "lead",
+        "status",
+        "submitted_at",
+        "reviewed_at",
+        "review_reason",
+        "merged_into",
+        "converted_ref",
+        "assigned_at",
+        "due_date",
+        "replied_at",
+        "replied_on_time",
+        "reply_rounds",
+        "rating",
+        "is_key",
+        "supervisor",
+    )
+
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         SUBMITTED = "submitted", "待审查"

@@ -14,6 +14,9 @@ from luzhi.org.models import Member, SpecialCommittee
 
 
 class ResearchTopic(CommitteeOwned):  # 调研课题
+    # Set by the workflow or at creation only: an edit or a restore never writes them (core.audit).
+    workflow_fields = ("step", "group_others", "steps")
+
     year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     title = models.CharField("课题", max_length=200)
     lead = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="research_topics", verbose_name="牵头领导")
@@ -59,6 +62,9 @@ class ResearchTopic(CommitteeOwned):  # 调研课题
 
 
 class ResearchOutcome(CommitteeOwned):  # 成果转化: 问题 + 建议 + 解决方案, tracked to adoption
+    # Set by the workflow or at creation only: an edit or a restore never writes them (core.audit).
+    workflow_fields = ("topic", "problem", "suggestion", "solution")
+
     class Adoption(models.TextChoices):
         PENDING = "pending", "待反馈"
         ADOPTED = "adopted", "已采纳"

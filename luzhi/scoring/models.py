@@ -62,6 +62,22 @@ class ScoreRuleSet(CommitteeOwned):  # 履职量化考评细则: one per committ
 
 
 class ScoreAppeal(CommitteeOwned):  # 积分申诉: a member disputes one ledger entry
+    # Set by the workflow or at creation only: an edit or a restore never writes them (core.audit).
+    workflow_fields = (
+        "member",
+        "code",
+        "source_type",
+        "source_id",
+        "points",
+        "entry_date",
+        "title",
+        "status",
+        "decision",
+        "decided_by",
+        "decided_at",
+        "created_by",
+    )
+
     class Status(models.TextChoices):
         PENDING = "pending", "待处理"
         ACCEPTED = "accepted", "已采纳"

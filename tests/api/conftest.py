@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
 from luzhi.accounts.models import User
@@ -23,6 +26,24 @@ from luzhi.org.models import (
     Unit,
 )
 from tests import factories as f
+
+
+@pytest.fixture(scope="module")
+def _demo_committee(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The demo committee, loaded once for the module and rolled back after it (each test in a savepoint)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("demo_data", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_users(_demo_committee: Any, db: Any) -> dict[str, User]:
+    """The first demo login of each role."""
+    users: dict[str, User] = {}
+    for user in User.objects.exclude(role="").order_by("pk"):
+        users.setdefault(user.role, user)
+    return users
 
 
 @dataclass

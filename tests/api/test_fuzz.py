@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import os
 import re
-from io import StringIO
 from typing import Any
 
 import pytest
 import schemathesis
-from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 from django.urls import resolve
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -58,23 +56,6 @@ def wsgi_app() -> Any:
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
-
-
-@pytest.fixture(scope="module")
-def _demo_committee(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    """The demo committee, loaded once for the module and rolled back after it (each test in a savepoint)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo_data", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo_users(_demo_committee: Any, db: Any) -> dict[str, User]:
-    users: dict[str, User] = {}
-    for user in User.objects.exclude(role="").order_by("pk"):
-        users.setdefault(user.role, user)
-    return users
 
 
 def _visible_ids(path: str, user: User) -> list[int]:
