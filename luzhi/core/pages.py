@@ -11,11 +11,13 @@ from functools import wraps
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from luzhi.core.periods import YEAR_INVALID, parse_year
 from luzhi.core.permissions import Rule, can
 from luzhi.core.scoping import CommitteeOwned, StaleEdit, check_version
 
@@ -40,6 +42,15 @@ def rule_required(rule: Rule, action: str = "read") -> Callable:
         return wrapped
 
     return decorator
+
+
+def query_year(request: HttpRequest, default: int) -> int:
+    """The page's ?year= (the default when absent); a bad one shows a message and the default instead."""
+    try:
+        return parse_year(request.GET.get("year"), default=default)
+    except ValidationError:
+        messages.warning(request, f"{YEAR_INVALID}已显示{default}年。")
+        return default
 
 
 def paginate(request: HttpRequest, qs: QuerySet, per_page: int = PAGE_SIZE) -> Page:
