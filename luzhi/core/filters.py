@@ -7,8 +7,9 @@ from typing import Any
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema_field
 
-from luzhi.core.periods import YEAR_INVALID, parse_year
+from luzhi.core.periods import YEAR_INVALID, YEAR_MAX, YEAR_MIN, parse_year
 
 
 class YearField(forms.Field):
@@ -23,6 +24,7 @@ class YearField(forms.Field):
             raise forms.ValidationError(YEAR_INVALID, code="invalid") from None
 
 
+@extend_schema_field({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX})
 class YearFilter(django_filters.Filter):
     """Filter by a year (a year column, or `lookup_expr="year"` on a date)."""
 
