@@ -21,6 +21,7 @@ from luzhi.activities.cadence import cadence_report
 from luzhi.activities.filters import ActivityFilter, ReadingLogFilter
 from luzhi.activities.models import Activity, CadenceRule, LeaveRequest, ReadingLog
 from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
+from luzhi.core.periods import parse_year
 from luzhi.core.permissions import RolePermission
 from luzhi.core.scoping import access_by_id
 from luzhi.org.models import Member, MemberGroup, Sector, SpecialCommittee
@@ -189,11 +190,11 @@ class CadenceReportView(APIView):
     @extend_schema(parameters=[OpenApiParameter("year", int, required=True)], responses={200: dict})
     def get(self, request: Request) -> Response:
         """Each cadence rule of the caller's committee, per subject and period of the year: met / missed / open."""
-        year = request.query_params.get("year", "")
-        if not (year.isascii() and year.isdigit() and 1900 <= int(year) <= 2999):
+        if not request.query_params.get("year", "").strip():
             raise exceptions.ValidationError({"year": ["请提供年份，如 2026。"]})
+        year = parse_year(request.query_params.get("year"), default=0)
         committee = acting_committee(viewer=request.user)
-        return Response(cadence_report(committee=committee, year=int(year)))
+        return Response(cadence_report(committee=committee, year=year))
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:

@@ -6,14 +6,13 @@ import django_filters
 from django.db.models import Exists, OuterRef, QuerySet
 
 from luzhi.activities.models import Activity, Attendance, ReadingLog
+from luzhi.core.filters import YearFilter
 from luzhi.org.filters import IdFilter
 
 
 class ActivityFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Activity.Kind.choices, label="类型")
-    year = django_filters.NumberFilter(
-        field_name="start", lookup_expr="year", label="年份", min_value=1900, max_value=2999
-    )
+    year = YearFilter(field_name="start", lookup_expr="year", label="年份")
     month = django_filters.NumberFilter(
         field_name="start", lookup_expr="month", label="月份", min_value=1, max_value=12
     )
@@ -31,7 +30,7 @@ class ActivityFilter(django_filters.FilterSet):
 
 class ReadingLogFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=ReadingLog.Kind.choices, label="类型")
-    year = django_filters.NumberFilter(field_name="date", lookup_expr="year", label="年份", min_value=1900)
+    year = YearFilter(field_name="date", lookup_expr="year", label="年份")
     member = IdFilter(field_name="member_id", label="委员")
 
     class Meta:

@@ -22,7 +22,7 @@ from luzhi.activities.cadence import cadence_cell_records, cadence_report
 from luzhi.activities.forms import ActivityForm, InviteForm, LeaveForm, ReadingLogForm
 from luzhi.activities.models import Activity, Attendance, CadenceRule, LeaveRequest, ReadingLog
 from luzhi.core.errors import WorkflowError
-from luzhi.core.pages import add_service_errors, paginate, posted, rule_required
+from luzhi.core.pages import add_service_errors, paginate, posted, query_year, rule_required
 from luzhi.core.periods import periods_of_year
 from luzhi.core.permissions import can
 from luzhi.core.scoping import access_by_id
@@ -46,7 +46,7 @@ def _int(value: Any, default: int, low: int, high: int) -> int:
 def activity_list_page(request: HttpRequest) -> HttpResponse:
     """A month of activities as a calendar (desktop) and a list (every screen)."""
     today = timezone.localdate()
-    year = _int(request.GET.get("year"), today.year, 1900, 2999)
+    year = query_year(request, today.year)
     month = _int(request.GET.get("month"), today.month if year == today.year else 1, 1, 12)
     first = date(year, month, 1)
     last = date(year, month, calendar.monthrange(year, month)[1])
@@ -342,7 +342,7 @@ def my_activities_page(request: HttpRequest) -> HttpResponse:
 def cadence_page(request: HttpRequest) -> HttpResponse:
     """The grid of rules × periods for a year, red where missed, with per-subject rows."""
     today = timezone.localdate()
-    year = _int(request.GET.get("year"), today.year, 1900, 2999)
+    year = query_year(request, today.year)
     committee = acting_committee(viewer=request.user)
     report = cadence_report(committee=committee, year=year, today=today)
     for rule in report["rules"]:

@@ -21,6 +21,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from luzhi.core.audit import content_fields, restoring
 from luzhi.core.errors import WorkflowError
+from luzhi.core.periods import YEAR_MAX, YEAR_MIN
 from luzhi.core.permissions import RolePermission, Rule
 from luzhi.core.roles import acted_as
 from luzhi.core.scoping import CommitteeOwned, StaleEdit, check_version, visible_to
@@ -138,8 +139,21 @@ class DateField(serializers.DateField):
 
     def to_internal_value(self, value: Any) -> Any:
         result = super().to_internal_value(value)
-        if not 1900 <= result.year <= 2999:
-            raise exceptions.ValidationError("日期超出范围（1900—2999 年）。")
+        if not YEAR_MIN <= result.year <= YEAR_MAX:
+            raise exceptions.ValidationError(f"日期超出范围（{YEAR_MIN}—{YEAR_MAX} 年）。")
+        return result
+
+
+class DateTimeField(serializers.DateTimeField):
+    """A time of years 1900 to 2999: year 1 or 9999 overflows when moved between time zones."""
+
+    def enforce_timezone(self, value: Any) -> Any:
+        # Checked before and after the zone change, which itself overflows near years 1 and 9999.
+        if not YEAR_MIN <= value.year <= YEAR_MAX:
+            raise exceptions.ValidationError(f"时间超出范围（{YEAR_MIN}—{YEAR_MAX} 年）。")
+        result = super().enforce_timezone(value)
+        if not YEAR_MIN <= result.year <= YEAR_MAX:
+            raise exceptions.ValidationError(f"时间超出范围（{YEAR_MIN}—{YEAR_MAX} 年）。")
         return result
 
 
@@ -151,7 +165,11 @@ class LuzhiSerializer(serializers.ModelSerializer):
     """
 
     serializer_related_field = ScopedRelatedField
-    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, models.DateField: DateField}
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateField: DateField,
+        models.DateTimeField: DateTimeField,
+    }
 
     def get_validators(self) -> list:
         return []

@@ -7,15 +7,18 @@ only turns a refusal into Django's 403 page and a service's ValidationError into
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from functools import wraps
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from luzhi.core.periods import YEAR_INVALID, YEAR_MAX, YEAR_MIN, parse_year
 from luzhi.core.permissions import Rule, can
 from luzhi.core.scoping import CommitteeOwned, StaleEdit, check_version
 
@@ -40,6 +43,15 @@ def rule_required(rule: Rule, action: str = "read") -> Callable:
         return wrapped
 
     return decorator
+
+
+def query_year(request: HttpRequest, default: int) -> int:
+    """The page's ?year= (the default when absent); a bad one shows a message and the default instead."""
+    try:
+        return parse_year(request.GET.get("year"), default=default)
+    except ValidationError:
+        messages.warning(request, f"{YEAR_INVALID}已显示{default}年。")
+        return default
 
 
 def paginate(request: HttpRequest, qs: QuerySet, per_page: int = PAGE_SIZE) -> Page:
@@ -93,10 +105,23 @@ def style_widgets(form: forms.BaseForm) -> None:
             widget.attrs["class"] = " ".join([*classes, css])
 
 
+def _in_year_range(value: date | datetime | None) -> None:
+    if value is not None and not YEAR_MIN <= value.year <= YEAR_MAX:
+        raise forms.ValidationError(f"日期超出范围（{YEAR_MIN}—{YEAR_MAX} 年）。", code="year_range")
+
+
+def bound_dates(form: forms.BaseForm) -> None:
+    """Hold every date and time field of the form to years 1900..2999 (year 1 overflows time zones)."""
+    for field in form.fields.values():
+        if isinstance(field, (forms.DateField, forms.DateTimeField)) and _in_year_range not in field.validators:
+            field.validators.append(_in_year_range)
+
+
 class StyledForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_widgets(self)
+        bound_dates(self)
 
 
 def version_field(instance: CommitteeOwned) -> forms.IntegerField:
@@ -113,6 +138,7 @@ class VersionedModelForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        bound_dates(self)
         if isinstance(self.instance, CommitteeOwned) and self.instance.pk is not None:
             self.fields["version"] = version_field(self.instance)
 

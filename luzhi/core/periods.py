@@ -10,7 +10,9 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
 
 PeriodKind = Literal["week", "month", "quarter", "half_year", "year"]
 PERIOD_KINDS: tuple[PeriodKind, ...] = ("week", "month", "quarter", "half_year", "year")
@@ -90,3 +92,17 @@ def year_span(kind: str, year: int) -> tuple[date, date]:
     """The first and last day covered by the year's periods of this kind."""
     periods = periods_of_year(kind, year)
     return periods[0].start, periods[-1].end
+
+
+YEAR_MIN, YEAR_MAX = 1900, 2999
+YEAR_INVALID = f"年份无效（{YEAR_MIN}—{YEAR_MAX}）。"
+
+
+def parse_year(value: Any, *, default: int, field: str = "year") -> int:
+    """The value as a year of 1900..2999, the default when empty; anything else raises ValidationError."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit() and len(text) == 4 and YEAR_MIN <= int(text) <= YEAR_MAX):
+        raise ValidationError({field: [YEAR_INVALID]})
+    return int(text)

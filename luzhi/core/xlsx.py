@@ -1,14 +1,17 @@
-"""XLSX output: one writer for every export, safe against formula injection."""
+"""XLSX in and out: one writer for every export (safe against formula injection), one guarded reader for imports."""
 
 from __future__ import annotations
 
 import io
+import time
+import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
+from xml.parsers import expat
 
 from django.utils import timezone
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -93,3 +96,140 @@ class XLSXRenderer(BaseRenderer):
             name = getattr(view, "xlsx_filename", "export")
             response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return workbook_bytes([label for _, label in headers], ([row.get(k) for k, _ in headers] for row in data))
+
+
+# ---- reading an uploaded workbook ----------------------------------------------------------
+
+NOT_XLSX = "文件不是有效的 XLSX 表格，请使用下载的模板填写后上传。"
+MAX_COLUMNS = 100
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024  # all parts together, unpacked: a tiny zip may unpack to gigabytes
+MAX_PARTS = 500
+MAX_SECONDS = 30.0
+
+
+class SheetRejected(Exception):
+    """The workbook cannot be read within the limits; `row` is 0 for the file as a whole."""
+
+    def __init__(self, message: str, row: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.row = row
+
+
+class Deadline:
+    """A wall-clock budget for one import, checked per row so that no file can hold a worker for long."""
+
+    def __init__(self, seconds: float | None = None) -> None:
+        self.seconds = MAX_SECONDS if seconds is None else seconds
+        self.at = time.monotonic() + self.seconds
+
+    def check(self, row: int = 0) -> None:
+        if time.monotonic() > self.at:
+            raise SheetRejected(f"表格处理超过 {self.seconds:g} 秒，已停止，未导入任何数据；请分批导入。", row)
+
+
+class _Doctype(Exception):
+    pass
+
+
+class _Root(Exception):
+    pass
+
+
+def _raise(exc: type[Exception]) -> Any:
+    def handler(*_: Any) -> None:
+        raise exc
+
+    return handler
+
+
+def _has_doctype(stream: IO[bytes]) -> bool:
+    """Whether an XML part declares a DTD: the prolog up to the root element is parsed, nothing more."""
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _raise(_Doctype)
+    parser.StartElementHandler = _raise(_Root)
+    try:
+        while chunk := stream.read(16 * 1024):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _Doctype:
+        return True
+    except (_Root, expat.ExpatError):
+        return False  # a malformed part is openpyxl's to refuse if it reads it at all
+    return False
+
+
+def _check_package(file: IO[bytes]) -> None:
+    try:
+        archive = zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise SheetRejected(NOT_XLSX) from None
+    with archive:
+        parts = archive.infolist()
+        # zipfile never unpacks a part beyond its declared size, so the declared sizes bound the work.
+        if len(parts) > MAX_PARTS or sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
+            limit = MAX_UNPACKED_BYTES // (1024 * 1024)
+            raise SheetRejected(f"表格解压后超过 {limit} MB，无法导入；请删除多余的工作表和格式后重试。")
+        for part in parts:
+            if part.filename.endswith((".xml", ".rels")):
+                try:
+                    with archive.open(part) as stream:
+                        doctype = _has_doctype(stream)
+                except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+                    raise SheetRejected(NOT_XLSX) from None
+                if doctype:
+                    # Excel never writes a DTD; one is an entity-expansion or external-entity attack.
+                    raise SheetRejected(NOT_XLSX + "（文件含有不允许的 DTD 声明。）")
+    file.seek(0)
+
+
+def _blank(values: Sequence[Any]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def read_first_sheet(
+    file: IO[bytes], *, max_rows: int, max_columns: int = MAX_COLUMNS, deadline: Deadline | None = None
+) -> list[tuple[int, list[Any]]]:
+    """The non-blank rows of the first sheet with their row numbers; refuse any file beyond the limits.
+
+    Every row read counts towards `max_rows`, blank ones too, and a sheet that declares more rows or
+    columns than allowed is refused before any row is read. DTDs are refused outright and openpyxl
+    parses through defusedxml, so no entity is ever expanded.
+    """
+    deadline = deadline or Deadline()
+    _check_package(file)
+    try:
+        wb = load_workbook(file, read_only=True, data_only=False)
+    except Exception:  # noqa: BLE001 - malformed XML, a bad zip or any other parse failure is a bad file
+        raise SheetRejected(NOT_XLSX) from None
+    try:
+        if not wb.worksheets:
+            return []
+        ws = wb.worksheets[0]
+        declared_rows, declared_columns = ws.max_row or 0, ws.max_column or 0
+        if declared_rows > max_rows or declared_columns > max_columns:
+            raise SheetRejected(
+                f"表格声明了 {declared_rows} 行、{declared_columns} 列，超过上限（{max_rows} 行、{max_columns} 列）；"
+                "请删除多余的空行空列或分批导入。"
+            )
+        rows = []
+        # One column past the limit is read to tell a row that is too wide; no row is padded beyond it.
+        cells = ws.iter_rows(max_row=max_rows + 1, max_col=max_columns + 1, values_only=True)
+        for number, values in enumerate(cells, start=1):
+            deadline.check(number)
+            if number > max_rows:
+                raise SheetRejected(f"表格超过 {max_rows} 行（空行也计入），请分批导入。", number)
+            if len(values) > max_columns and values[max_columns] is not None:
+                raise SheetRejected(f"表格超过 {max_columns} 列，请使用下载的模板。", number)
+            if not _blank(values):
+                row = list(values[:max_columns])
+                while row[-1] is None:
+                    row.pop()
+                rows.append((number, row))
+        return rows
+    except SheetRejected:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged sheet inside a valid zip is a bad file, not a crash
+        raise SheetRejected(NOT_XLSX) from None
+    finally:
+        wb.close()

@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from luzhi.core.api import as_id
+from luzhi.core.pages import query_year
 from luzhi.core.permissions import can
 from luzhi.dashboard.cache import cached_dashboard
 from luzhi.dashboard.selectors import year_dashboard
@@ -16,7 +16,6 @@ def home(request: HttpRequest) -> HttpResponse:
     counts = member_counts(viewer=request.user) if can(request.user, org_permissions.MEMBERS) else None
     dashboard = None
     if can(request.user, scoring_permissions.DASHBOARD) and request.user.committee_id:
-        year = as_id(request.GET.get("year", ""))
-        year = year if year is not None and 2000 <= year <= 2100 else timezone.localdate().year
+        year = query_year(request, timezone.localdate().year)
         dashboard = cached_dashboard(viewer=request.user, year=year, build=year_dashboard)
     return render(request, "dashboard/home.html", {"counts": counts, "dashboard": dashboard})

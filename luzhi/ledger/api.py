@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from luzhi.core.api import ScopedModelViewSet, request_dict
+from luzhi.core.filters import YearFilter
+from luzhi.core.periods import parse_year
 from luzhi.ledger import clock, permissions
 from luzhi.ledger import serializers as s
 from luzhi.ledger.models import MonthlyPlan, Plan, PlanItem
@@ -23,14 +25,11 @@ from luzhi.org.filters import IdFilter
 
 
 def _year(request: Request) -> int:
-    text = request.query_params.get("year") or str(clock.today().year)
-    if not (text.isascii() and text.isdigit()) or not 2000 <= int(text) <= 2100:
-        raise exceptions.ValidationError({"year": ["year 应为 2000 到 2100 之间的年份。"]})
-    return int(text)
+    return parse_year(request.query_params.get("year"), default=clock.today().year)
 
 
 class PlanFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="year")
+    year = YearFilter(field_name="year", label="年度")
 
     class Meta:
         model = Plan
@@ -49,7 +48,7 @@ class PlanViewSet(ScopedModelViewSet):
 
 
 class PlanItemFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="plan__year", label="年度")
+    year = YearFilter(field_name="plan__year", label="年度")
     plan = IdFilter(field_name="plan_id", label="计划")
     responsible = IdFilter(field_name="responsible_id", label="责任专委会")
     lead = IdFilter(field_name="lead_id", label="牵头领导")

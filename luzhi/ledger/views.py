@@ -13,7 +13,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from luzhi.core.documents import Document, Heading, Paragraph, Table, document_response
-from luzhi.core.pages import ServiceModelForm, StyledForm, add_service_errors, paginate, posted, rule_required
+from luzhi.core.pages import (
+    ServiceModelForm,
+    StyledForm,
+    add_service_errors,
+    paginate,
+    posted,
+    query_year,
+    rule_required,
+)
 from luzhi.core.permissions import can
 from luzhi.core.scoping import access_by_id, visible_to
 from luzhi.core.services import object_create, object_update
@@ -27,8 +35,7 @@ from luzhi.org.selectors import acting_committee
 
 
 def _year(request: HttpRequest) -> int:
-    text = request.GET.get("year", "")
-    return int(text) if text.isascii() and text.isdigit() and 2000 <= int(text) <= 2100 else clock.today().year
+    return query_year(request, clock.today().year)
 
 
 @rule_required(permissions.PLAN_ITEMS)

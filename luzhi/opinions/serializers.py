@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from luzhi.core.api import LuzhiSerializer, ScopedRelatedField
+from luzhi.core.api import DateField, LuzhiSerializer, ScopedRelatedField
 from luzhi.opinions.models import (
     Bulletin,
     GrassrootsRecord,
@@ -85,14 +85,14 @@ class OpinionReportSerializer(LuzhiSerializer):
 
 class AdoptSerializer(serializers.Serializer):
     issue = serializers.CharField(required=False, allow_blank=True, max_length=50, label="期号")
-    date = serializers.DateField(required=False, label="采用日期")
+    date = DateField(required=False, label="采用日期")
 
 
 class InstructionInputSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=OpinionInstruction._meta.get_field("level").choices, label="批示层级")
     leader = serializers.CharField(max_length=100, label="批示领导")
     text = serializers.CharField(max_length=5000, label="批示内容")
-    date = serializers.DateField(required=False, label="批示日期")
+    date = DateField(required=False, label="批示日期")
 
 
 class RejectSerializer(serializers.Serializer):

@@ -19,9 +19,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from luzhi.core.api import as_id
 from luzhi.core.documents import document_response
 from luzhi.core.errors import WorkflowError
-from luzhi.core.pages import StyledForm, add_service_errors, paginate, posted, require, rule_required, version_field
+from luzhi.core.pages import (
+    StyledForm,
+    add_service_errors,
+    paginate,
+    posted,
+    query_year,
+    require,
+    rule_required,
+    version_field,
+)
 from luzhi.core.permissions import can
 from luzhi.core.roles import Role
 from luzhi.core.scoping import access_by_id, check_version, visible_to
@@ -160,9 +170,7 @@ def opinion_similar_partial(request: HttpRequest) -> HttpResponse:
     """The duplicate hints for the text being written (htmx)."""
     text = f"{request.GET.get('title', '')}\n{request.GET.get('content', '')}"[:5000]
     exclude = request.GET.get("exclude")
-    similar = opinion_similar(
-        viewer=request.user, text=text, exclude_id=int(exclude) if exclude and exclude.isdigit() else None
-    )
+    similar = opinion_similar(viewer=request.user, text=text, exclude_id=as_id(exclude))
     return render(request, "opinions/_similar.html", {"similar": similar})
 
 
@@ -454,8 +462,7 @@ def grassroots_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @rule_required(permissions.STATISTICS)
 def statistics_page(request: HttpRequest) -> HttpResponse:
     """Reports by author, sector and status; adoptions and instructions by level; grassroots on time."""
-    year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else timezone.localdate().year
+    year = query_year(request, timezone.localdate().year)
     stats = opinion_statistics(viewer=request.user, year=year)
     levels = dict(Level.choices)
     return render(

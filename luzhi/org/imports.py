@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
@@ -11,12 +10,11 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from luzhi.core.audit import save_as
-from luzhi.core.xlsx import quote_formulas
+from luzhi.core.xlsx import Deadline, SheetRejected, quote_formulas, read_first_sheet
 from luzhi.org.models import PARTIES, Committee, Member, MemberGroup, Sector, SpecialCommittee, Term
 
 MAX_ROWS = 5000
@@ -151,39 +149,20 @@ def template_bytes(committee: Committee) -> bytes:
     return out.getvalue()
 
 
-_NOT_XLSX = "文件不是有效的 XLSX 表格，请使用下载的模板填写后上传。"
-
-
-def _read_rows(file: IO[bytes]) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+def _read_rows(file: IO[bytes], deadline: Deadline) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     size = getattr(file, "size", None)
     if size is not None and size > settings.LUZHI_IMPORT_MAX_BYTES:
         limit = settings.LUZHI_IMPORT_MAX_BYTES // (1024 * 1024)
         raise ImportRejected([RowError(0, "文件", f"文件超过 {limit} MB，请分批导入。")])
     try:
-        wb = load_workbook(file, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ImportRejected([RowError(0, "文件", _NOT_XLSX)]) from None
-    try:
-        rows = wb.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None or all(h is None for h in header):
-            raise ImportRejected([RowError(1, "文件", "表格是空的，请在模板的第一个工作表中填写。")])
-        headers = [str(h).strip().rstrip("*") if h is not None else "" for h in header]
-        body = []
-        for index, values in enumerate(rows, start=2):
-            values = list(values)
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            body.append((index, values))
-            if len(body) > MAX_ROWS:
-                raise ImportRejected([RowError(index, "文件", f"一次最多导入 {MAX_ROWS} 行。")])
-    except ImportRejected:
-        raise
-    except Exception:  # noqa: BLE001 - a damaged sheet inside a valid zip is a bad file, not a crash
-        raise ImportRejected([RowError(0, "文件", _NOT_XLSX)]) from None
-    finally:
-        wb.close()
-    return headers, body
+        # The header row and MAX_ROWS rows below it; blank rows count too.
+        rows = read_first_sheet(file, max_rows=MAX_ROWS + 1, deadline=deadline)
+    except SheetRejected as exc:
+        raise ImportRejected([RowError(exc.row, "文件", exc.message)]) from None
+    if not rows or rows[0][0] != 1:
+        raise ImportRejected([RowError(1, "文件", "表格是空的，请在模板的第一个工作表中填写。")])
+    headers = [str(h).strip().rstrip("*") if h is not None else "" for h in rows[0][1]]
+    return headers, rows[1:]
 
 
 def _lookups(committee: Committee) -> dict[str, dict[str, Any]]:
@@ -234,7 +213,8 @@ def _build(committee: Committee, values: dict[str, Any], lookups: dict, aliases:
 
 def members_import(*, actor: Any, committee: Committee, file: IO[bytes]) -> int:
     """Create the members of an XLSX roster; raise ImportRejected with every bad cell, saving nothing."""
-    headers, rows = _read_rows(file)
+    deadline = Deadline()
+    headers, rows = _read_rows(file, deadline)
     missing = [h for h, _, required in COLUMNS if required and h not in headers]
     if missing:
         raise ImportRejected([RowError(1, h, "缺少此列，请使用下载的模板。") for h in missing])
@@ -244,6 +224,10 @@ def members_import(*, actor: Any, committee: Committee, file: IO[bytes]) -> int:
     members: list[tuple[int, Member]] = []
     seen: dict[tuple[str, Any], int] = {}
     for row_number, values in rows:
+        try:
+            deadline.check(row_number)
+        except SheetRejected as exc:
+            raise ImportRejected([RowError(exc.row, "文件", exc.message)]) from None
         raw = {f: values[i] if i < len(values) else None for f, i in index_of.items()}
         member, cell_errors = _build(committee, raw, lookups, aliases)
         try:

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
+from luzhi.core.api import as_id
 from luzhi.core.audit import history_restore
 from luzhi.core.errors import WorkflowError
 from luzhi.core.pages import add_service_errors, paginate, posted, require, rule_required
@@ -165,12 +166,12 @@ def member_form_page(request: HttpRequest, pk: int | None = None) -> HttpRespons
 def member_restore_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Put a member back to one of its earlier versions (the restore itself is a new version)."""
     member = access_by_id(request.user, Member, pk)
-    history_id = request.POST.get("history_id", "")
-    if not history_id.isdigit() or not member.history.filter(history_id=int(history_id)).exists():
+    history_id = as_id(request.POST.get("history_id", ""))
+    if history_id is None or not member.history.filter(history_id=history_id).exists():
         messages.error(request, "没有这个历史版本。")
         return redirect("org:member-detail", pk=member.pk)
     try:
-        history_restore(actor=request.user, model=Member, object_id=member.pk, history_id=int(history_id))
+        history_restore(actor=request.user, model=Member, object_id=member.pk, history_id=history_id)
     except ValidationError as exc:
         messages.error(request, "未恢复：" + "；".join(exc.messages))
     except IntegrityError:

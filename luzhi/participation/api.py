@@ -21,6 +21,7 @@ from luzhi.core import schema
 from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
 from luzhi.core.documents import document_response
 from luzhi.core.errors import WorkflowError
+from luzhi.core.filters import YearFilter
 from luzhi.core.scoping import access_by_id
 from luzhi.org.filters import IdFilter
 from luzhi.participation import permissions, selectors, services
@@ -292,7 +293,7 @@ class SelfReportFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=SelfReport.Status.choices, label="状态")
     kind = django_filters.ChoiceFilter(choices=SelfReport.Kind.choices, label="类别")
     member = IdFilter(field_name="member_id", label="委员")
-    year = django_filters.NumberFilter(field_name="date__year", label="年度")
+    year = YearFilter(field_name="date", lookup_expr="year", label="年度")
 
     class Meta:
         model = SelfReport

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from luzhi.activities.models import Activity
+from luzhi.core.api import as_id
 from luzhi.core.documents import document_response
 from luzhi.core.errors import WorkflowError
 from luzhi.core.pages import add_service_errors, paginate, posted, require, rule_required
@@ -331,7 +332,7 @@ def guests_page(request: HttpRequest) -> HttpResponse:
     """The external guests of one activity (or of recent activities), with the add form for staff."""
     activities = visible_to(Activity.objects.all(), request.user).order_by("-start", "-id")
     raw = request.GET.get("activity", "")
-    activity = access_by_id(request.user, Activity, int(raw)) if raw.isdigit() else None
+    activity = access_by_id(request.user, Activity, pk) if (pk := as_id(raw)) is not None else None
     writes = can(request.user, permissions.GUESTS, "write")
     form = f.GuestForm(posted(request)) if activity and writes else None
     if request.method == "POST":

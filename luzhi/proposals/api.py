@@ -20,6 +20,7 @@ from rest_framework.routers import SimpleRouter
 
 from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
 from luzhi.core.pagination import Pagination
+from luzhi.core.periods import YEAR_MAX, YEAR_MIN, parse_year
 from luzhi.core.permissions import can
 from luzhi.core.scoping import access_by_id
 from luzhi.org.models import Member, Unit
@@ -55,9 +56,12 @@ def _date(value: Any, field: str) -> dt.date | None:
     if value in (None, ""):
         return None
     try:
-        return dt.date.fromisoformat(str(value))
+        day = dt.date.fromisoformat(str(value))
     except ValueError:
         raise exceptions.ValidationError({field: ["日期格式应为 YYYY-MM-DD。"]}) from None
+    if not YEAR_MIN <= day.year <= YEAR_MAX:
+        raise exceptions.ValidationError({field: [f"日期超出范围（{YEAR_MIN}—{YEAR_MAX} 年）。"]})
+    return day
 
 
 def _forbidden(exc: PermissionDenied) -> exceptions.PermissionDenied:
@@ -151,7 +155,7 @@ class ProposalViewSet(ScopedModelViewSet):
     def get_queryset(self) -> models.QuerySet:
         qs = selectors.proposal_list(viewer=self.request.user)
         params = self.request.query_params
-        if (year := as_id(params.get("year"))) is not None:
+        if (year := parse_year(params.get("year"), default=0)) != 0:
             qs = qs.filter(year=year)
         if (status := params.get("status")) in Proposal.Status.values:
             qs = qs.filter(status=status)
@@ -383,10 +387,7 @@ class ProposalViewSet(ScopedModelViewSet):
     @action(detail=False, methods=["get"])
     def stats(self, request: Request) -> Response:
         """The year's totals, on-time and satisfaction rates, by category, sector and unit."""
-        raw = request.query_params.get("year")
-        year = timezone.localdate().year if raw in (None, "") else as_id(raw)
-        if year is None or not 1949 <= year <= 2200:
-            raise exceptions.ValidationError({"year": ["year 应为四位年份。"]})
+        year = parse_year(request.query_params.get("year"), default=timezone.localdate().year)
         return Response(selectors.proposal_stats(viewer=request.user, year=year))
 
 

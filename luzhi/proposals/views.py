@@ -19,9 +19,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from luzhi.core.api import as_id
 from luzhi.core.documents import Document, Heading, PageBreak, Paragraph, Table, document_response
 from luzhi.core.errors import WorkflowError
-from luzhi.core.pages import VersionedModelForm, add_service_errors, paginate, posted, rule_required
+from luzhi.core.pages import VersionedModelForm, add_service_errors, paginate, posted, query_year, rule_required
 from luzhi.core.permissions import can
 from luzhi.core.roles import Role
 from luzhi.core.scoping import access_by_id, visible_to
@@ -59,10 +60,10 @@ def _case(request: HttpRequest, pk: int) -> Proposal:
 @rule_required(permissions.PROPOSALS)
 def proposal_list_page(request: HttpRequest) -> HttpResponse:
     qs = selectors.proposal_list(viewer=request.user)
-    year = request.GET.get("year", "")
+    year = query_year(request, 0) or ""
     status = request.GET.get("status", "")
-    if year.isdigit():
-        qs = qs.filter(year=int(year))
+    if year:
+        qs = qs.filter(year=year)
     if status in Proposal.Status.values:
         qs = qs.filter(status=status)
     if request.GET.get("key") == "1":
@@ -115,9 +116,7 @@ def similar_panel(request: HttpRequest) -> HttpResponse:
     exclude = request.GET.get("exclude", "")
     rows = []
     if len(text) >= 4:
-        rows = selectors.proposal_similar(
-            viewer=request.user, text=text[:5000], limit=5, exclude_id=int(exclude) if exclude.isdigit() else None
-        )
+        rows = selectors.proposal_similar(viewer=request.user, text=text[:5000], limit=5, exclude_id=as_id(exclude))
     return render(request, "proposals/_similar.html", {"rows": rows, "text": text})
 
 
@@ -276,7 +275,7 @@ def reply_document_page(request: HttpRequest, pk: int) -> HttpResponse:
 @rule_required(permissions.EXPORT)
 def compilation_page(request: HttpRequest) -> HttpResponse:
     """The year's compilation of accepted proposals (提案汇编) as DOCX, in number order."""
-    year = int(y) if (y := request.GET.get("year", "")).isdigit() else timezone.localdate().year
+    year = query_year(request, timezone.localdate().year)
     qs = (
         visible_to(Proposal.objects.all(), request.user)
         .filter(year=year, number__isnull=False)
@@ -309,7 +308,7 @@ def reminders_page(request: HttpRequest) -> HttpResponse:
 
 @rule_required(permissions.STATS)
 def stats_page(request: HttpRequest) -> HttpResponse:
-    year = int(y) if (y := request.GET.get("year", "")).isdigit() else timezone.localdate().year
+    year = query_year(request, timezone.localdate().year)
     stats = selectors.proposal_stats(viewer=request.user, year=year)
     labels = dict(Proposal.Category.choices)
     status_labels = dict(Proposal.Status.choices)

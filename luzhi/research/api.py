@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from luzhi.core.api import ScopedModelViewSet, request_dict
+from luzhi.core.filters import YearFilter
 from luzhi.org.filters import IdFilter
 from luzhi.research import permissions
 from luzhi.research import serializers as s
@@ -23,10 +24,10 @@ from luzhi.research.services import research_outcome_update, research_topic_adva
 
 
 class TopicFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="year", label="年度")
+    year = YearFilter(field_name="year", label="年度")
     special_committee = IdFilter(field_name="special_committee_id", label="专委会")
     lead = IdFilter(field_name="lead_id", label="牵头领导")
-    step = django_filters.NumberFilter(field_name="step", label="当前步骤")
+    step = IdFilter(field_name="step", label="当前步骤", max_value=2**15 - 1)
 
     class Meta:
         model = ResearchTopic

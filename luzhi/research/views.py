@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from luzhi.activities.models import Activity
 from luzhi.core.errors import WorkflowError
-from luzhi.core.pages import ServiceModelForm, add_service_errors, posted, rule_required
+from luzhi.core.pages import ServiceModelForm, add_service_errors, posted, query_year, rule_required
 from luzhi.core.permissions import can
 from luzhi.core.scoping import access_by_id, visible_to
 from luzhi.core.services import object_create
@@ -27,8 +27,7 @@ from luzhi.research.services import research_outcome_update, research_topic_adva
 
 
 def _year(request: HttpRequest) -> int:
-    text = request.GET.get("year", "")
-    return int(text) if text.isascii() and text.isdigit() and 2000 <= int(text) <= 2100 else timezone.localdate().year
+    return query_year(request, timezone.localdate().year)
 
 
 @rule_required(permissions.TOPICS)

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from luzhi.core import schema
 from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
 from luzhi.core.models import Notification
+from luzhi.core.periods import parse_year
 from luzhi.core.permissions import RolePermission
 from luzhi.core.roles import Role
 from luzhi.core.scoping import access_by_id
@@ -36,14 +37,9 @@ YEAR_PARAM = OpenApiParameter("year", int, description="年度，默认今年")
 
 
 def year_param(request: Any) -> int:
-    """The ?year= of the request (this year when absent); anything else than 2000..2100 is 400."""
+    """The ?year= of the request (this year when absent); anything else than a year of 1900..2999 is 400."""
     raw = request.GET.get("year") if hasattr(request, "GET") else None
-    if raw in (None, ""):
-        return timezone.localdate().year
-    year = as_id(raw)
-    if year is None or not 2000 <= year <= 2100:
-        raise exceptions.ValidationError({"year": ["年度应为2000至2100之间的整数。"]})
-    return year
+    return parse_year(raw, default=timezone.localdate().year)
 
 
 def committee_of(request: Any) -> int:
@@ -89,8 +85,8 @@ class ScoreRuleSetViewSet(ScopedModelViewSet):
 
     def get_queryset(self) -> QuerySet:
         qs = super().get_queryset()
-        year = self.request.query_params.get("year")
-        return qs.filter(year=year_param(self.request)) if year else qs
+        year = self.request.query_params.get("year", "")
+        return qs.filter(year=year_param(self.request)) if year.strip() else qs
 
     def create_object(self, data: dict[str, Any]) -> ScoreRuleSet:
         year = data.pop("year", None)

@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from luzhi.activities.models import Attendance
-from luzhi.core.api import as_id
 from luzhi.core.errors import WorkflowError
 from luzhi.core.models import Notification
 from luzhi.core.notifications import unread_count
-from luzhi.core.pages import paginate, rule_required
+from luzhi.core.pages import paginate, query_year, rule_required
+from luzhi.core.periods import YEAR_INVALID, parse_year
 from luzhi.core.permissions import can
 from luzhi.core.roles import Role
 from luzhi.core.scoping import access_by_id, visible_to
@@ -29,8 +29,7 @@ from luzhi.scoring.models import ScoreAppeal, ScoreRuleSet
 
 
 def _year(request: HttpRequest) -> int:
-    year = as_id(request.GET.get("year", ""))
-    return year if year is not None and 2000 <= year <= 2100 else timezone.localdate().year
+    return query_year(request, timezone.localdate().year)
 
 
 def _errors(exc: ValidationError | WorkflowError) -> str:
@@ -220,9 +219,12 @@ def rules_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not can_write:
             raise PermissionDenied("您的角色无权进行此操作。")
-        year = as_id(request.POST.get("year", ""))
-        if year is None or not 2000 <= year <= 2100:
-            messages.error(request, "年度应为2000至2100之间的整数。")
+        try:
+            year = parse_year(request.POST.get("year"), default=0) or None
+        except ValidationError:
+            year = None
+        if year is None:
+            messages.error(request, YEAR_INVALID)
         else:
             try:
                 services.rule_set_create(actor=request.user, committee=request.user.committee, year=year)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from io import StringIO
 from typing import Any
@@ -118,3 +120,16 @@ def read_xlsx(content: bytes) -> list[list[Any]]:
     """The first sheet of an XLSX as rows of values."""
     ws = load_workbook(io.BytesIO(content)).worksheets[0]
     return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def rewrite_part(upload: io.BytesIO, part: str, edit: Callable[[bytes], bytes]) -> io.BytesIO:
+    """The same XLSX with one of its parts (e.g. xl/worksheets/sheet1.xml) replaced by edit(part)."""
+    source = zipfile.ZipFile(io.BytesIO(upload.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(info.filename, edit(data) if info.filename == part else data)
+    out.seek(0)
+    out.name = getattr(upload, "name", "roster.xlsx")
+    return out

@@ -1,13 +1,15 @@
 """POST /api/v1/members/import/: every bad input is a 400 naming row and column, and saves nothing."""
 
 import io
+import re
+import time
 
 import pytest
 from openpyxl import load_workbook
 
 from luzhi.org.models import Member
 from tests import factories as f
-from tests.api.conftest import read_xlsx, xlsx_file
+from tests.api.conftest import read_xlsx, rewrite_part, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -227,3 +229,129 @@ def test_the_template_lists_the_committees_sectors(office, committee):
     notes = load_workbook(io.BytesIO(office.get("/api/v1/members/import-template/").content))["填写说明"]
     text = " ".join(str(c.value) for r in notes.iter_rows() for c in r)
     assert "医药卫生界" in text and "别人的界别" not in text
+
+
+# ---- hostile files: parsed safely, refused quickly, nothing saved ------------------------------
+
+SHEET = "xl/worksheets/sheet1.xml"
+XXE = b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+# Entities b..i each ten times the one before: &i; would expand to a thousand million "a".
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+    + b"".join(b'<!ENTITY %c "%s">' % (c, b"&%c;" % (c - 1) * 10) for c in range(ord("b"), ord("j")))
+    + b"]>"
+)
+
+
+def filled(header):
+    return xlsx_file([header, row()])
+
+
+def with_prolog(prolog: bytes, cell_text: bytes = b""):
+    def edit(xml: bytes) -> bytes:
+        xml = prolog + xml
+        return xml.replace("李四".encode("ascii", "xmlcharrefreplace"), cell_text) if cell_text else xml
+
+    return edit
+
+
+def assert_refused_as_not_xlsx(office, upload) -> dict:
+    started = time.process_time()
+    errors = rejected(office, upload)
+    assert time.process_time() - started < 2
+    assert errors[0]["column"] == "文件" and "XLSX" in errors[0]["message"], errors
+    return errors[0]
+
+
+def test_defusedxml_is_what_openpyxl_parses_with():
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True
+
+
+def test_an_external_entity_is_refused_and_never_read(office, header):
+    upload = rewrite_part(filled(header), SHEET, with_prolog(XXE, b"&xxe;"))
+    error = assert_refused_as_not_xlsx(office, upload)
+    assert "DTD" in error["message"] and "root:" not in error["message"]
+
+
+def test_an_entity_expansion_bomb_is_refused(office, header):
+    assert_refused_as_not_xlsx(office, rewrite_part(filled(header), SHEET, with_prolog(LAUGHS, b"&i;")))
+
+
+def test_a_dtd_without_entities_is_refused(office, header):
+    upload = rewrite_part(filled(header), SHEET, with_prolog(b"<!DOCTYPE worksheet>"))
+    assert "DTD" in assert_refused_as_not_xlsx(office, upload)["message"]
+
+
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "[Content_Types].xml", "xl/_rels/workbook.xml.rels"])
+def test_a_dtd_in_any_part_is_refused(office, header, part):
+    assert_refused_as_not_xlsx(office, rewrite_part(filled(header), part, with_prolog(XXE)))
+
+
+@pytest.mark.parametrize(
+    "part", [SHEET, "xl/workbook.xml", "xl/styles.xml", "[Content_Types].xml", "xl/_rels/workbook.xml.rels"]
+)
+def test_malformed_xml_in_any_part_is_a_bad_file(office, header, part):
+    assert_refused_as_not_xlsx(office, rewrite_part(filled(header), part, lambda xml: xml[: len(xml) // 2]))
+
+
+def test_a_sheet_broken_before_its_dimension_is_a_bad_file(office, header):
+    assert_refused_as_not_xlsx(office, rewrite_part(filled(header), SHEET, lambda xml: xml[:40]))
+
+
+def test_a_declared_dimension_beyond_the_limits_is_refused_before_reading(office, header):
+    """The probe's 1.6 KB file: a declared A1:XFD300000 and one row at 300000 cost two minutes of CPU."""
+
+    def bomb(xml: bytes) -> bytes:
+        xml = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD300000"/>', xml)
+        return xml.replace(b"</sheetData>", b'<row r="300000"><c r="A300000"><v>1</v></c></row></sheetData>')
+
+    upload = rewrite_part(filled(header), SHEET, bomb)
+    assert len(upload.getvalue()) < 20_000
+    error = assert_refused_as_not_xlsx_or_size(office, upload)
+    assert "300000" in error["message"]
+
+
+def test_rows_beyond_the_limit_are_refused_even_without_a_dimension(office, header):
+    def far_row(xml: bytes) -> bytes:
+        xml = re.sub(rb'<dimension ref="[^"]*"/>', b"", xml)
+        return xml.replace(b"</sheetData>", b'<row r="300000"><c r="A300000"><v>1</v></c></row></sheetData>')
+
+    error = assert_refused_as_not_xlsx_or_size(office, rewrite_part(filled(header), SHEET, far_row))
+    assert "5001" in error["message"] and "空行" in error["message"]
+
+
+def test_blank_rows_count_towards_the_limit(office, header, monkeypatch):
+    monkeypatch.setattr("luzhi.org.imports.MAX_ROWS", 3)
+    rows = [header, row(), [None], [None], row(姓名="王五", 出生日期="1975-03-01")]
+    assert "空行" in rejected(office, xlsx_file(rows))[0]["message"]
+    assert post(office, xlsx_file(rows[:4])).status_code == 201
+
+
+def test_a_row_wider_than_the_column_limit_is_refused(office, header):
+    wide = [*row(), *([None] * 150), "x"]
+    error = assert_refused_as_not_xlsx_or_size(office, xlsx_file([header, wide]))
+    assert "列" in error["message"]
+
+
+def test_a_zip_bomb_is_refused_by_its_unpacked_size(office, header):
+    upload = rewrite_part(
+        filled(header), SHEET, lambda xml: xml.replace(b"<sheetData>", b" " * (30 * 1024 * 1024) + b"<sheetData>")
+    )
+    assert len(upload.getvalue()) < 200_000
+    assert "解压后" in assert_refused_as_not_xlsx_or_size(office, upload)["message"]
+
+
+def test_an_import_past_its_time_budget_stops_and_saves_nothing(office, header, monkeypatch):
+    monkeypatch.setattr("luzhi.core.xlsx.MAX_SECONDS", -1)
+    errors = rejected(office, xlsx_file([header, row()]))
+    assert "秒" in errors[0]["message"]
+
+
+def assert_refused_as_not_xlsx_or_size(office, upload) -> dict:
+    started = time.process_time()
+    errors = rejected(office, upload)
+    assert time.process_time() - started < 2
+    assert errors[0]["column"] == "文件", errors
+    return errors[0]

@@ -135,3 +135,22 @@ def test_reminders_tell_member_and_office_once(committee, make_user, django_capt
         (office.pk, f"grassroots:{overdue.pk}:overdue"),
         (member_user.pk, f"grassroots:{due.pk}:due"),
     }
+
+
+@pytest.mark.parametrize(
+    "recorded_at",
+    ["0001-01-01", "0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-12:00", "1899-12-31T12:00:00", "3000-01-01"],
+)
+def test_a_record_time_outside_1900_to_2999_is_400(api, member_user, recorded_at):
+    body = {"citizen": "王大妈", "demand": "希望增设公交站。", "recorded_at": recorded_at}
+    response = api(member_user).post(URL, body, format="json")
+    assert response.status_code == 400, response.content[:300]
+    assert response.json() == {"recorded_at": ["时间超出范围（1900—2999 年）。"]}
+    assert not GrassrootsRecord.objects.exists()
+
+
+def test_a_record_time_in_range_is_kept(api, member_user):
+    body = {"citizen": "王大妈", "demand": "希望增设公交站。", "recorded_at": "1900-01-01T08:00:00+08:00"}
+    response = api(member_user).post(URL, body, format="json")
+    assert response.status_code == 201, response.content[:300]
+    assert timezone.localtime(GrassrootsRecord.objects.get().recorded_at).year == 1900

@@ -291,3 +291,13 @@ def test_stats(api, offices, report, member_user):
     assert data["by_author"][0]["member"] == member_user.member_id
     assert api(member_user).get(URL + "stats/").status_code == 403
     assert api(offices["county"]).get(URL + "stats/?year=abc").status_code == 400
+
+
+def test_an_adoption_or_instruction_dated_outside_1900_to_2999_is_400(api, offices, report):
+    county = api(offices["county"])
+    response = county.post(_detail(report.pk, "adopt"), {"issue": "第1期", "date": "0001-01-01"}, format="json")
+    assert response.status_code == 400 and "date" in response.json()
+    body = {"level": "county", "leader": "县长 王某", "text": "请研究。", "date": "9999-12-31"}
+    response = county.post(_detail(report.pk, "instruction"), body, format="json")
+    assert response.status_code == 400 and "date" in response.json()
+    assert not OpinionAdoption.objects.exists() and not OpinionInstruction.objects.exists()

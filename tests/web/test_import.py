@@ -1,6 +1,8 @@
 """The roster import page: template download, upload, row-by-row errors, nothing half-saved."""
 
 import io
+import re
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from luzhi.org.models import Member
 from tests import factories as f
+from tests.api.conftest import rewrite_part
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +100,28 @@ def test_a_formula_cell_is_imported_as_text(users, page):
     upload = _xlsx([["=1+2", "男"]])
     page(users["office"]).post("/org/members/import/", {"file": upload})
     assert Member.objects.filter(name="=1+2").exists()
+
+
+@pytest.mark.parametrize(
+    ("edit", "says"),
+    [
+        (lambda xml: b'<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + xml, "DTD"),
+        (lambda xml: xml[:40], "不是有效的 XLSX"),
+        (
+            lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD300000"/>', xml).replace(
+                b"</sheetData>", b'<row r="300000"><c r="A300000"><v>1</v></c></row></sheetData>'
+            ),
+            "300000",
+        ),
+    ],
+    ids=["external-entity", "malformed", "dimension-bomb"],
+)
+def test_a_hostile_workbook_is_refused_quickly_in_chinese(users, page, edit, says):
+    upload = rewrite_part(io.BytesIO(_xlsx([["某某", "男"]]).read()), "xl/worksheets/sheet1.xml", edit)
+    started = time.process_time()
+    response = page(users["office"]).post("/org/members/import/", {"file": SimpleUploadedFile("r.xlsx", upload.read())})
+    assert time.process_time() - started < 2
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert says in html and "没有保存任何委员" in html
+    assert not Member.objects.filter(name="某某").exists()
