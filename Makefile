@@ -36,8 +36,15 @@ run: setup
 	@echo "Luzhi 履职: http://$(HOST):$(PORT)/"
 	$(BIN)/gunicorn luzhi.wsgi -c luzhi/conf/gunicorn.py --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 
+# The suite runs on every core (pytest-xdist), each worker on its own test database (SQLite in
+# memory; PostgreSQL test_<name>_gw0, _gw1…). A module goes whole to one worker, so its
+# module-scoped fixtures (the demo committee) load once; the slowest files go out first (tests/
+# conftest.py SLOW_FILES_FIRST, hence --no-loadscope-reorder). One process: PYTEST_XDIST=-n0 (or
+# PYTEST_ARGS="-n 0"); without the plugin: PYTEST_XDIST= PYTEST_ARGS="-p no:xdist".
+PYTEST_XDIST ?= -n auto --dist loadfile --no-loadscope-reorder
+
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -2,7 +2,7 @@
 
 import os
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -26,9 +26,13 @@ def _no_n_plus_one() -> Any:
         yield
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="session", autouse=True)
+def _fast_hashing() -> Iterator[None]:
+    """MD5 for the whole session, so that users made by module-scoped fixtures (the demo) log in fast too."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -97,10 +101,38 @@ def api() -> Callable[[User | None], APIClient]:
     return make
 
 
+# The slowest files (a demo load, a browser, a server in a subprocess), given out first when the
+# suite runs on several workers (`make test`: pytest-xdist, one file per worker at a time), so
+# that no worker is left with one of them while the others have finished.
+SLOW_FILES_FIRST = (
+    "tests/deploy/test_production_stack.py",
+    "tests/org/test_demo_data_fresh.py",
+    "tests/participation/test_demo.py",
+    "tests/scoring/test_demo.py",
+    "tests/api/test_fuzz.py",
+    "tests/org/test_demo_data.py",
+    "tests/e2e/",
+    "tests/api/test_role_matrix.py",
+    "tests/api/test_query_discipline.py",
+    "tests/ledger/test_demo.py",
+    "tests/proposals/test_demo.py",
+    "tests/activities/test_demo.py",
+    "tests/core/test_backup.py",
+    "tests/security/test_stored_script.py",
+)
+
+
+def _slowness_rank(item: Any) -> int:
+    path = item.nodeid.split("::", 1)[0]
+    return next((i for i, slow in enumerate(SLOW_FILES_FIRST) if path.startswith(slow)), len(SLOW_FILES_FIRST))
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+    if hasattr(config, "workerinput"):  # an xdist worker: the files' order is the order they are given out
+        items.sort(key=_slowness_rank)  # stable: each file keeps its tests' order
 
 
 NEEDS_SYSTEM = "无法运行（缺少系统软件包）"

@@ -1,8 +1,11 @@
 """The demo proposals: every status through the real services, numbered without gaps, and loaded once."""
 
 from collections import Counter
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from luzhi.accounts.models import User
@@ -16,11 +19,21 @@ from luzhi.proposals.selectors import proposal_list, proposal_similar
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """The org demo with only this app's demo after it (the others are tested by their own apps).
+
+    Loaded once for the module and rolled back after it; each test runs in its own savepoint.
+    """
+    with pytest.MonkeyPatch.context() as mp, django_db_blocker.unblock(), transaction.atomic():
+        mp.setattr(org_demo, "app_modules", lambda name: [demo])
+        org_demo.demo_data_load()
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def county(monkeypatch) -> Committee:
-    # The org demo with only this app's demo after it (the others are tested by their own apps).
-    monkeypatch.setattr(org_demo, "app_modules", lambda name: [demo])
-    org_demo.demo_data_load()
+def county(_loaded: None, db: Any) -> Committee:
     return Committee.objects.get(name=org_demo.COUNTY_NAME)
 
 

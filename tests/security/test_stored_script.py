@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from luzhi.opinions import services as opinion_services
-from luzhi.proposals.models import Proposal, Reply
+from luzhi.proposals.models import Proposal, ProposalUnit, Reply
 from tests import factories as f
 from tests.activities.factories import ActivityFactory
 from tests.ledger.factories import PlanItemFactory, ProgressReportFactory
@@ -118,11 +118,20 @@ def test_pages_show_the_attempts_escaped(client, users, stored):
 
 @pytest.mark.parametrize("role", ["member", "leader", "committee_staff", "unit"])
 def test_other_roles_see_them_escaped_too(client, make_user, committee, stored, role):
-    client.force_login(make_user(role, committee))
+    links = {}
+    if role == "unit":
+        # The unit that replied handles the case, so it has the proposal and its reply to show.
+        ProposalUnit.objects.create(proposal=stored["proposal"], unit=stored["unit"], role=ProposalUnit.Role.LEAD)
+        links["unit"] = stored["unit"]
+    client.force_login(make_user(role, committee, **links))
+    shown = 0
     for path in _pages(stored) + ["/", "/proposals/", "/activities/", "/opinions/mine/", "/research/", "/ledger/"]:
         response = client.get(path)
         if response.status_code == 200:
-            _assert_escaped(response.content.decode(), f"{role} {path}")
+            html = response.content.decode()
+            _assert_escaped(html, f"{role} {path}")
+            shown += ESCAPED in html
+    assert shown >= 1, f"{role} was shown none of the attempts: nothing was checked"
 
 
 def test_the_api_returns_json_never_html(api, users, stored):

@@ -1,0 +1,51 @@
+"""manage.py demo_data on an empty database: reproducible, and --if-empty keeps existing data.
+
+These tests need a database without the demo, so they are not in test_demo_data.py, whose
+module loads the demo once for all its tests.
+"""
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from luzhi.accounts.models import User
+from luzhi.org.demo import COUNTY_NAME, demo_plan
+from luzhi.org.models import Committee, Member
+from tests import factories as f
+from tests.org.test_demo_data import run_demo_data, snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+class TestRepeatability:
+    def test_the_plan_is_the_same_every_time(self):
+        assert demo_plan() == demo_plan()
+
+    def test_two_runs_on_empty_databases_write_identical_data(self, db):
+        def run_in_a_fresh_database() -> dict[str, list[Any]]:
+            with transaction.atomic():
+                assert not Committee.objects.exists()
+                run_demo_data()
+                data = snapshot()
+                transaction.set_rollback(True)
+            return data
+
+        first = run_in_a_fresh_database()
+        second = run_in_a_fresh_database()
+        assert first["members"]
+        assert first == second
+
+
+class TestIfEmpty:
+    def test_if_empty_does_nothing_when_a_committee_exists(self, db):
+        f.CommitteeFactory(name="某县政协")
+        out = run_demo_data("--if-empty")
+        assert Committee.objects.count() == 1
+        assert not Member.objects.exists()
+        assert not User.objects.exists()
+        assert "未载入" in out
+
+    def test_if_empty_loads_an_empty_database(self, db):
+        run_demo_data("--if-empty")
+        assert Committee.objects.filter(name=COUNTY_NAME).exists()
