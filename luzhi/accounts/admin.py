@@ -2,9 +2,14 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from luzhi.accounts.models import SecuritySettings, User
+
+# knox registers its own token model, which Luzhi swaps for DeviceToken: that admin page would show an unused table.
+if admin.site.is_registered(AuthToken):
+    admin.site.unregister(AuthToken)
 
 
 @admin.register(User)

@@ -128,6 +128,7 @@ def _more_rows(county: Committee) -> None:
     """Two rows at least of the lists the demo committee has fewer of."""
     from axes.models import AccessAttempt
 
+    from luzhi.accounts.services import device_token_create
     from luzhi.core.models import Notification
     from luzhi.opinions.models import Bulletin
     from luzhi.participation.models import Material, StudyEntry, Theme, Topic
@@ -146,6 +147,8 @@ def _more_rows(county: Committee) -> None:
             committee=county, material=material, member=member_user.member, kind="read", date=date(2026, 3, n + 1)
         )
     for user in User.objects.filter(committee=county):
+        for device in ("手机", "电脑"):
+            device_token_create(user=user, name=device)
         Notification.objects.bulk_create(
             [Notification(user=user, kind="demo", title=f"通知{n}", key=f"demo:{n}") for n in range(2)]
         )
