@@ -19,11 +19,13 @@ from rest_framework.views import APIView
 
 from luzhi.accounts import permissions
 from luzhi.accounts.models import DeviceToken, SecuritySettings, User
-from luzhi.accounts.selectors import device_token_list
+from luzhi.accounts.permissions import AccountChangeRefused, check_account_change
+from luzhi.accounts.selectors import device_token_list, office_grant_list
 from luzhi.accounts.serializers import (
     AuditEntrySerializer,
     DeviceSerializer,
     MeSerializer,
+    OfficeGrantSerializer,
     SecuritySettingsSerializer,
     UserSerializer,
 )
@@ -33,9 +35,10 @@ from luzhi.accounts.services import (
     device_token_revoke,
     security_settings_update,
     user_create,
+    user_restore,
     user_update,
 )
-from luzhi.core.api import ScopedModelViewSet, XLSXListMixin
+from luzhi.core.api import ScopedModelViewSet, XLSXListMixin, as_id, request_dict
 from luzhi.core.audit import audit_auth_event
 from luzhi.core.models import AuditEntry
 from luzhi.core.permissions import RolePermission
@@ -56,12 +59,43 @@ class UserViewSet(ScopedModelViewSet):
 
     def create_object(self, data: dict[str, Any]) -> User:
         data["committee"] = self.committee_for_write()
-        return user_create(actor=self.request.user, data=data)
+        try:
+            return user_create(actor=self.request.user, data=data)
+        except AccountChangeRefused as exc:
+            raise exceptions.PermissionDenied(exc.message) from exc
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # An administrator's or one's own account is refused before its fields are even validated.
+        try:
+            check_account_change(actor=request.user, account=self.get_object(), role=None)
+        except AccountChangeRefused as exc:
+            raise exceptions.PermissionDenied(exc.message) from exc
+        return super().update(request, *args, **kwargs)
 
     def update_object(self, instance: User, data: dict[str, Any]) -> User:
         if not self.request.user.is_superuser:
             data.pop("committee", None)
-        return user_update(actor=self.request.user, user=instance, data=data)
+        try:
+            return user_update(actor=self.request.user, user=instance, data=data)
+        except AccountChangeRefused as exc:
+            raise exceptions.PermissionDenied(exc.message) from exc
+
+    @extend_schema(
+        request=inline_serializer("UserRestoreRequest", {"history_id": serializers.IntegerField()}),
+        responses=UserSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk: Any = None) -> Response:
+        """Restore an ordinary account to one of its earlier versions (never to an administrator role)."""
+        account = self.get_object()
+        history_id = as_id(request_dict(request).get("history_id"))
+        if history_id is None or not account.history.filter(history_id=history_id).exists():
+            raise exceptions.ValidationError({"history_id": ["没有这个历史版本。"]})
+        try:
+            restored = user_restore(actor=request.user, user=account, history_id=history_id)
+        except AccountChangeRefused as exc:
+            raise exceptions.PermissionDenied(exc.message) from exc
+        return Response(self.get_serializer(restored).data)
 
 
 class MeView(APIView):
@@ -150,6 +184,18 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
         audit_auth_event(action=AuditEntry.Action.LOGOUT, user=self.request.user, request=self.request._request)
 
 
+class OfficeGrantViewSet(XLSXListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Who was given the office role (which sees members' personal data in full), for the security administrator."""
+
+    serializer_class = OfficeGrantSerializer
+    xlsx_filename = "office-grants"
+    permission_classes = [IsAuthenticated, RolePermission]
+    permission_rule = permissions.SECURITY
+
+    def get_queryset(self):  # type: ignore[override]
+        return office_grant_list(viewer=self.request.user)
+
+
 class SecuritySettingsView(APIView):
     permission_classes = [IsAuthenticated, RolePermission]
     permission_rule = permissions.SECURITY
@@ -228,10 +274,11 @@ class AuditViewSet(XLSXListMixin, viewsets.ReadOnlyModelViewSet):
 
 
 def register(router: SimpleRouter) -> list[URLPattern]:
-    """Add accounts, lockouts, the audit log and devices to the API router; return the auth and caller paths."""
+    """Add accounts, lockouts, audit, office grants and devices to the router; return the auth and caller paths."""
     router.register("users", UserViewSet, basename="user")
     router.register("lockouts", LockoutViewSet, basename="lockout")
     router.register("audit", AuditViewSet, basename="audit")
+    router.register("office-grants", OfficeGrantViewSet, basename="office-grant")
     router.register("auth/devices", DeviceViewSet, basename="device")
     return [
         path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -57,6 +57,12 @@ def audit_list(
     return qs.order_by("-at", "-id")
 
 
+def office_grant_list(*, viewer: Any) -> QuerySet[AuditEntry]:
+    """Return the grants of the office role in the viewer's committee, newest first."""
+    grants = AuditEntry.objects.filter(action=AuditEntry.Action.GRANT_OFFICE)
+    return visible_to(grants, viewer).order_by("-at", "-id")
+
+
 def device_token_list(*, viewer: Any) -> QuerySet[DeviceToken]:
     """Return the viewer's own API logins that have not expired, newest first."""
     live = Q(expiry__gt=timezone.now()) | Q(expiry__isnull=True)

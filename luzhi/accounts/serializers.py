@@ -64,6 +64,21 @@ class DeviceSerializer(serializers.ModelSerializer):
         return getattr(getattr(request, "auth", None), "pk", None) == token.pk
 
 
+class OfficeGrantSerializer(serializers.ModelSerializer):
+    granted_by = serializers.CharField(source="username", label="授予人")
+    account = serializers.CharField(source="object_repr", label="账号")
+    account_id = serializers.CharField(source="object_id", label="账号编号")
+    previous_role = serializers.SerializerMethodField(label="原角色")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "at", "granted_by", "account", "account_id", "previous_role", "via", "ip"]
+
+    def get_previous_role(self, entry: AuditEntry) -> str | None:
+        pair = entry.changes.get("role") if isinstance(entry.changes, dict) else None
+        return pair[0] if isinstance(pair, list) and pair else None
+
+
 class SecuritySettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = SecuritySettings

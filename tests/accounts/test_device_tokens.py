@@ -4,8 +4,10 @@ password and on deactivation; each user lists and logs out their own devices and
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -126,6 +128,11 @@ class TestRevocation:
         assert api(users["sysadmin"]).patch(url, {"is_active": False}, format="json").status_code == 200
         assert not DeviceToken.objects.filter(user=users["office"]).exists()
         assert api(users["sysadmin"]).patch(url, {"is_active": True}, format="json").status_code == 200
+        assert not works(token)
+
+    def test_the_reset_command_ends_an_administrators_devices(self, users):
+        token = login(users["auditor"])["token"]
+        call_command("admin_account", "reset", "--username", users["auditor"].username, stdout=StringIO())
         assert not works(token)
 
 
