@@ -142,8 +142,8 @@ django.setup()
 from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from rest_framework.authtoken.models import Token
 from luzhi.accounts.models import User
+from luzhi.accounts.services import device_token_create
 from luzhi.org.models import Committee
 
 committee = Committee.objects.filter(level="county").order_by("id").first() or Committee.objects.order_by("id").first()
@@ -158,9 +158,9 @@ for _ in range(int(os.environ["BENCH_SESSIONS"])):
     session.set_expiry(3600)
     session.save()
     cookies.append(session.session_key)
-token, _ = Token.objects.get_or_create(user=user)
+token, key = device_token_create(user=user, name="bench/load.py")
 print(json.dumps({"committee": committee.name, "user": user.username, "cookie": settings.SESSION_COOKIE_NAME,
-                  "sessions": cookies, "token": token.key}))
+                  "sessions": cookies, "token": key}))
 """
 
 

@@ -10,7 +10,6 @@ from django.contrib.auth import authenticate
 from django.urls import URLPattern, path
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -19,15 +18,27 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from luzhi.accounts import permissions
-from luzhi.accounts.models import SecuritySettings, User
+from luzhi.accounts.models import DeviceToken, SecuritySettings, User
+from luzhi.accounts.permissions import AccountChangeRefused, check_account_change
+from luzhi.accounts.selectors import device_token_list, office_grant_list
 from luzhi.accounts.serializers import (
     AuditEntrySerializer,
+    DeviceSerializer,
     MeSerializer,
+    OfficeGrantSerializer,
     SecuritySettingsSerializer,
     UserSerializer,
 )
-from luzhi.accounts.services import account_unlock, security_settings_update, user_create, user_update
-from luzhi.core.api import ScopedModelViewSet, XLSXListMixin
+from luzhi.accounts.services import (
+    account_unlock,
+    device_token_create,
+    device_token_revoke,
+    security_settings_update,
+    user_create,
+    user_restore,
+    user_update,
+)
+from luzhi.core.api import ScopedModelViewSet, XLSXListMixin, as_id, request_dict
 from luzhi.core.audit import audit_auth_event
 from luzhi.core.models import AuditEntry
 from luzhi.core.permissions import RolePermission
@@ -48,12 +59,43 @@ class UserViewSet(ScopedModelViewSet):
 
     def create_object(self, data: dict[str, Any]) -> User:
         data["committee"] = self.committee_for_write()
-        return user_create(actor=self.request.user, data=data)
+        try:
+            return user_create(actor=self.request.user, data=data)
+        except AccountChangeRefused as exc:
+            raise exceptions.PermissionDenied(exc.message) from exc
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # An administrator's or one's own account is refused before its fields are even validated.
+        try:
+            check_account_change(actor=request.user, account=self.get_object(), role=None)
+        except AccountChangeRefused as exc:
+            raise exceptions.PermissionDenied(exc.message) from exc
+        return super().update(request, *args, **kwargs)
 
     def update_object(self, instance: User, data: dict[str, Any]) -> User:
         if not self.request.user.is_superuser:
             data.pop("committee", None)
-        return user_update(actor=self.request.user, user=instance, data=data)
+        try:
+            return user_update(actor=self.request.user, user=instance, data=data)
+        except AccountChangeRefused as exc:
+            raise exceptions.PermissionDenied(exc.message) from exc
+
+    @extend_schema(
+        request=inline_serializer("UserRestoreRequest", {"history_id": serializers.IntegerField()}),
+        responses=UserSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk: Any = None) -> Response:
+        """Restore an ordinary account to one of its earlier versions (never to an administrator role)."""
+        account = self.get_object()
+        history_id = as_id(request_dict(request).get("history_id"))
+        if history_id is None or not account.history.filter(history_id=history_id).exists():
+            raise exceptions.ValidationError({"history_id": ["没有这个历史版本。"]})
+        try:
+            restored = user_restore(actor=request.user, user=account, history_id=history_id)
+        except AccountChangeRefused as exc:
+            raise exceptions.PermissionDenied(exc.message) from exc
+        return Response(self.get_serializer(restored).data)
 
 
 class MeView(APIView):
@@ -75,17 +117,29 @@ class TokenView(APIView):
 
     @extend_schema(
         request=inline_serializer(
-            "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+            "TokenRequest",
+            {
+                "username": serializers.CharField(),
+                "password": serializers.CharField(),
+                "device_name": serializers.CharField(required=False, help_text="设备名称，便于日后辨认和注销"),
+            },
         ),
         responses={
-            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            200: inline_serializer(
+                "TokenResponse",
+                {
+                    "token": serializers.CharField(),
+                    "expiry": serializers.DateTimeField(),
+                    "device": serializers.IntegerField(),
+                },
+            ),
             400: OpenApiResponse(description="用户名或密码错误"),
             403: OpenApiResponse(description="账号已锁定"),
             429: OpenApiResponse(description="请求过于频繁（按客户端地址限速）"),
         },
     )
     def post(self, request: Request) -> Response:
-        """Exchange a username and password for an API token (locked after five failures)."""
+        """Exchange a username and password for a new, expiring token of this device (locked after five failures)."""
         data = request.data if hasattr(request.data, "get") else {}
         username, password = data.get("username"), data.get("password")
         if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
@@ -95,9 +149,51 @@ class TokenView(APIView):
             raise exceptions.PermissionDenied("登录失败次数过多，账号已锁定，请30分钟后再试或联系安全管理员。")
         if user is None or not user.is_active:
             raise exceptions.ValidationError({"detail": "用户名或密码错误。"})
-        token, _ = Token.objects.get_or_create(user=user)
+        device = data.get("device_name")
+        if not isinstance(device, str) or not device.strip():
+            device = request.headers.get("User-Agent", "")
+        token, key = device_token_create(user=user, name=device)
         audit_auth_event(action=AuditEntry.Action.LOGIN, user=user, request=request._request)
-        return Response({"token": token.key})
+        return Response({"token": key, "expiry": token.expiry, "device": token.pk})
+
+
+class LogoutView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None, 400: OpenApiResponse(description="请求未使用登录令牌")})
+    def post(self, request: Request) -> Response:
+        """Log this device out: the token of this request stops working."""
+        if not isinstance(request.auth, DeviceToken):
+            raise exceptions.ValidationError({"detail": "本次请求没有使用登录令牌，无可注销的设备。"})
+        device_token_revoke(actor=request.user, token=request.auth)
+        audit_auth_event(action=AuditEntry.Action.LOGOUT, user=request.user, request=request._request)
+        return Response(status=204)
+
+
+class DeviceViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The caller's own API logins (devices), each of which the caller can log out."""
+
+    serializer_class = DeviceSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):  # type: ignore[override]
+        return device_token_list(viewer=self.request.user)
+
+    def perform_destroy(self, instance: DeviceToken) -> None:
+        device_token_revoke(actor=self.request.user, token=instance)
+        audit_auth_event(action=AuditEntry.Action.LOGOUT, user=self.request.user, request=self.request._request)
+
+
+class OfficeGrantViewSet(XLSXListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Who was given the office role (which sees members' personal data in full), for the security administrator."""
+
+    serializer_class = OfficeGrantSerializer
+    xlsx_filename = "office-grants"
+    permission_classes = [IsAuthenticated, RolePermission]
+    permission_rule = permissions.SECURITY
+
+    def get_queryset(self):  # type: ignore[override]
+        return office_grant_list(viewer=self.request.user)
 
 
 class SecuritySettingsView(APIView):
@@ -178,12 +274,15 @@ class AuditViewSet(XLSXListMixin, viewsets.ReadOnlyModelViewSet):
 
 
 def register(router: SimpleRouter) -> list[URLPattern]:
-    """Add accounts, lockouts and the audit log to the API router; return the token and caller paths."""
+    """Add accounts, lockouts, audit, office grants and devices to the router; return the auth and caller paths."""
     router.register("users", UserViewSet, basename="user")
     router.register("lockouts", LockoutViewSet, basename="lockout")
     router.register("audit", AuditViewSet, basename="audit")
+    router.register("office-grants", OfficeGrantViewSet, basename="office-grant")
+    router.register("auth/devices", DeviceViewSet, basename="device")
     return [
         path("auth/token/", TokenView.as_view(), name="api-token"),
+        path("auth/logout/", LogoutView.as_view(), name="api-logout"),
         path("me/", MeView.as_view(), name="api-me"),
         path("security-settings/", SecuritySettingsView.as_view(), name="api-security-settings"),
     ]

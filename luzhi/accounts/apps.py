@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "luzhi.accounts"
     label = "accounts"
     verbose_name = "账号"
+
+    def ready(self) -> None:
+        from luzhi.accounts import signals  # noqa: F401  (connects the token revocation)

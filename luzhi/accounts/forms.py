@@ -10,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from luzhi.accounts.models import User
 from luzhi.core.models import AuditEntry
 from luzhi.core.pages import ServiceModelForm, StyledForm
+from luzhi.core.roles import ADMINS
 from luzhi.core.scoping import visible_to
 from luzhi.org.models import Committee, Member, SpecialCommittee, Unit
 
@@ -46,6 +47,8 @@ class UserForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         self.fields["role"].required = True
         self.fields["role"].choices = [("", "请选择角色")] + list(self.fields["role"].choices)[1:]
+        # 三员 roles are not offered: the account service refuses them with its reason (管理命令 admin_account).
+        self.fields["role"].widget.choices = [c for c in self.fields["role"].choices if c[0] not in ADMINS]
         if actor.is_superuser:
             self.fields["committee"].queryset = Committee.objects.all()
         else:

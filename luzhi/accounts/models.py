@@ -1,4 +1,4 @@
-"""Users, their role in one committee, and the security settings the secadmin keeps."""
+"""Users, their role in one committee, their API tokens per device, and the security settings the secadmin keeps."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 from simple_history.models import HistoricalRecords
 
 from luzhi.core.roles import Role
@@ -148,3 +150,20 @@ class SecuritySettings(models.Model):
             settings_row, _ = cls.objects.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, settings_row, 60)
         return settings_row
+
+
+class DeviceToken(AbstractAuthToken):
+    """One API login of one device: stored as a hash, expires, and can be revoked by its owner."""
+
+    id = models.BigAutoField(primary_key=True)
+    # knox makes the digest the primary key; an id keeps the hash out of URLs and lists.
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    name = models.CharField("设备名称", max_length=100, blank=True)
+    last_used = models.DateTimeField("最近使用", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = verbose_name_plural = "登录设备"
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.name or self.pk}"

@@ -6,10 +6,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from axes.models import AccessAttempt
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from luzhi.accounts.models import User
+from luzhi.accounts.models import DeviceToken, User
 from luzhi.core.models import AuditEntry
 from luzhi.core.scoping import visible_to
 
@@ -55,3 +55,15 @@ def audit_list(
     if date_to:
         qs = qs.filter(at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz))
     return qs.order_by("-at", "-id")
+
+
+def office_grant_list(*, viewer: Any) -> QuerySet[AuditEntry]:
+    """Return the grants of the office role in the viewer's committee, newest first."""
+    grants = AuditEntry.objects.filter(action=AuditEntry.Action.GRANT_OFFICE)
+    return visible_to(grants, viewer).order_by("-at", "-id")
+
+
+def device_token_list(*, viewer: Any) -> QuerySet[DeviceToken]:
+    """Return the viewer's own API logins that have not expired, newest first."""
+    live = Q(expiry__gt=timezone.now()) | Q(expiry__isnull=True)
+    return DeviceToken.objects.filter(live, user_id=viewer.pk).order_by("-created", "-id")

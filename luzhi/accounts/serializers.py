@@ -2,7 +2,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from luzhi.accounts.models import SecuritySettings, User
+from luzhi.accounts.models import DeviceToken, SecuritySettings, User
 from luzhi.core.api import LuzhiSerializer
 from luzhi.core.logging import mask_field
 from luzhi.core.models import AuditEntry
@@ -49,6 +49,34 @@ class MeSerializer(serializers.ModelSerializer):
 
     def get_role(self, user: User) -> str:
         return user.role or ("sysadmin" if user.is_superuser else "")
+
+
+class DeviceSerializer(serializers.ModelSerializer):
+    current = serializers.SerializerMethodField(label="当前设备")
+
+    class Meta:
+        model = DeviceToken
+        fields = ["id", "name", "created", "last_used", "expiry", "current"]
+        extra_kwargs = {"created": {"label": "登录时间"}, "expiry": {"label": "过期时间"}}
+
+    def get_current(self, token: DeviceToken) -> bool:
+        request = self.context.get("request")
+        return getattr(getattr(request, "auth", None), "pk", None) == token.pk
+
+
+class OfficeGrantSerializer(serializers.ModelSerializer):
+    granted_by = serializers.CharField(source="username", label="授予人")
+    account = serializers.CharField(source="object_repr", label="账号")
+    account_id = serializers.CharField(source="object_id", label="账号编号")
+    previous_role = serializers.SerializerMethodField(label="原角色")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "at", "granted_by", "account", "account_id", "previous_role", "via", "ip"]
+
+    def get_previous_role(self, entry: AuditEntry) -> str | None:
+        pair = entry.changes.get("role") if isinstance(entry.changes, dict) else None
+        return pair[0] if isinstance(pair, list) and pair else None
 
 
 class SecuritySettingsSerializer(serializers.ModelSerializer):

@@ -15,11 +15,13 @@ from django.views.decorators.http import require_POST
 from luzhi.accounts import permissions
 from luzhi.accounts.forms import AuditFilterForm, LoginForm, SecuritySettingsForm, UserForm
 from luzhi.accounts.models import SecuritySettings, User
-from luzhi.accounts.selectors import audit_list, audit_models, lockout_list, user_list
+from luzhi.accounts.permissions import AccountChangeRefused, check_account_change
+from luzhi.accounts.selectors import audit_list, audit_models, lockout_list, office_grant_list, user_list
 from luzhi.accounts.serializers import masked_changes
 from luzhi.accounts.services import account_unlock, security_settings_update, user_create, user_update
 from luzhi.core.models import AuditEntry
 from luzhi.core.pages import add_service_errors, paginate, posted, require, rule_required
+from luzhi.core.roles import ADMINS, Role
 from luzhi.core.scoping import access_by_id
 from luzhi.org.selectors import acting_committee
 
@@ -44,13 +46,22 @@ def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, 
 @rule_required(permissions.USERS)
 def user_list_page(request: HttpRequest) -> HttpResponse:
     """The committee's accounts with their role, links and state."""
-    return render(request, "accounts/user_list.html", {"page": paginate(request, user_list(viewer=request.user))})
+    page = paginate(request, user_list(viewer=request.user))
+    return render(request, "accounts/user_list.html", {"page": page, "admin_roles": [r.value for r in ADMINS]})
+
+
+def _refused(request: HttpRequest, exc: AccountChangeRefused) -> HttpResponse:
+    return render(request, "accounts/account_refused.html", {"message": exc.message}, status=403)
 
 
 @rule_required(permissions.USERS, "write")
 def user_form_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """Create an account, or change its role, links, active flag or password."""
+    """Create an ordinary account, or change its role, links, active flag or password (三员 accounts: refused)."""
     account = access_by_id(request.user, User, pk, qs=user_list(viewer=request.user)) if pk is not None else None
+    try:
+        check_account_change(actor=request.user, account=account, role=None)
+    except AccountChangeRefused as exc:
+        return _refused(request, exc)
     form = UserForm(posted(request), instance=account, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -63,6 +74,8 @@ def user_form_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 saved = user_create(actor=request.user, data=data)
             else:
                 saved = user_update(actor=request.user, user=account, data=data)
+        except AccountChangeRefused as exc:
+            return _refused(request, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -74,9 +87,12 @@ def user_form_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 # ---- security (secadmin) -------------------------------------------------------------------
 
 
+OFFICE_GRANTS_SHOWN = 50  # the rest through GET /api/v1/office-grants/ (and its xlsx export)
+
+
 @rule_required(permissions.SECURITY)
 def security_page(request: HttpRequest) -> HttpResponse:
-    """The idle timeout setting and the accounts locked after failed logins."""
+    """The idle timeout setting, the accounts locked after failed logins, and the latest grants of the office role."""
     current = SecuritySettings.current()
     form = SecuritySettingsForm(posted(request), initial={"session_idle_minutes": current.session_idle_minutes})
     if request.method == "POST":
@@ -90,7 +106,14 @@ def security_page(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "安全设置已保存。")
                 return redirect("accounts:security")
     attempts = lockout_list(viewer=request.user)
-    return render(request, "accounts/security.html", {"form": form, "page": paginate(request, attempts)})
+    roles = dict(Role.choices)
+    grants = [
+        {"entry": g, "via": _VIA.get(g.via, g.via), "previous": roles.get((g.changes.get("role") or [""])[0], "")}
+        for g in office_grant_list(viewer=request.user)[:OFFICE_GRANTS_SHOWN]
+    ]
+    return render(
+        request, "accounts/security.html", {"form": form, "page": paginate(request, attempts), "grants": grants}
+    )
 
 
 @require_POST

@@ -125,6 +125,34 @@ def audit_unlock(*, actor: Any, target: Any, username: str) -> None:
     )
 
 
+def audit_office_grant(*, actor: Any, account: Any, old_role: str) -> None:
+    """Record that an account was given the office role, which sees members' personal data in full."""
+    AuditEntry.objects.create(
+        user=actor if getattr(actor, "pk", None) else None,
+        username=getattr(actor, "username", "") or "",
+        action=AuditEntry.Action.GRANT_OFFICE,
+        model="accounts.user",
+        object_id=str(account.pk),
+        object_repr=account.username[:200],
+        changes={"role": [old_role or None, account.role]},
+        via=_via(None),
+        ip=_ip(_request()),
+        committee_id=account.committee_id,
+    )
+
+
+def audit_password_reset(*, account: Any, reason: str) -> None:
+    """Record that an account's password was set anew outside the pages and the API."""
+    AuditEntry.objects.create(
+        action=AuditEntry.Action.PASSWORD_RESET,
+        model="accounts.user",
+        object_id=str(account.pk),
+        object_repr=account.username[:200],
+        via=_via(reason),
+        committee_id=account.committee_id,
+    )
+
+
 def audit_auth_event(*, action: str, user: Any = None, username: str = "", request: Any = None) -> None:
     """Record a login, logout or failed login."""
     AuditEntry.objects.create(

@@ -18,6 +18,8 @@ class AuditEntry(models.Model):
         LOGOUT = "logout", "退出"
         LOGIN_FAILED = "login_failed", "登录失败"
         UNLOCK = "unlock", "解锁账号"
+        GRANT_OFFICE = "grant_office", "授予办公室角色"
+        PASSWORD_RESET = "password_reset", "重置密码"
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -128,6 +128,8 @@ def _more_rows(county: Committee) -> None:
     """Two rows at least of the lists the demo committee has fewer of."""
     from axes.models import AccessAttempt
 
+    from luzhi.accounts.services import device_token_create
+    from luzhi.core.audit import audit_office_grant
     from luzhi.core.models import Notification
     from luzhi.opinions.models import Bulletin
     from luzhi.participation.models import Material, StudyEntry, Theme, Topic
@@ -145,7 +147,12 @@ def _more_rows(county: Committee) -> None:
         StudyEntry.objects.create(
             committee=county, material=material, member=member_user.member, kind="read", date=date(2026, 3, n + 1)
         )
+    office = User.objects.filter(committee=county, role="office").first()
+    for _ in range(2):
+        audit_office_grant(actor=None, account=office, old_role="member")
     for user in User.objects.filter(committee=county):
+        for device in ("手机", "电脑"):
+            device_token_create(user=user, name=device)
         Notification.objects.bulk_create(
             [Notification(user=user, kind="demo", title=f"通知{n}", key=f"demo:{n}") for n in range(2)]
         )

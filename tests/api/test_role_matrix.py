@@ -42,6 +42,9 @@ MATRIX = """
 method path                                    body           sys sec aud off stf ldr mem unt su  anon
 GET    me/                                     -              200 200 200 200 200 200 200 200 200 401
 POST   auth/token/                             credentials    200 200 200 200 200 200 200 200 200 400
+GET    auth/devices/                           -              200 200 200 200 200 200 200 200 200 401
+POST   auth/logout/                            -              400 400 400 400 400 400 400 400 400 401
+GET    office-grants/                          -              403 200 403 403 403 403 403 403 403 401
 GET    security-settings/                      -              403 200 403 403 403 403 403 403 403 401
 PUT    security-settings/                      settings       403 200 403 403 403 403 403 403 403 401
 GET    lockouts/                               -              403 200 403 403 403 403 403 403 403 401
