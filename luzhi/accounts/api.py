@@ -27,6 +27,7 @@ from luzhi.accounts.serializers import (
     UserSerializer,
 )
 from luzhi.accounts.services import account_unlock, security_settings_update, user_create, user_update
+from luzhi.accounts.twofactor import otp_check
 from luzhi.core.api import ScopedModelViewSet, XLSXListMixin
 from luzhi.core.audit import audit_auth_event
 from luzhi.core.models import AuditEntry
@@ -95,6 +96,7 @@ class TokenView(APIView):
             raise exceptions.PermissionDenied("登录失败次数过多，账号已锁定，请30分钟后再试或联系安全管理员。")
         if user is None or not user.is_active:
             raise exceptions.ValidationError({"detail": "用户名或密码错误。"})
+        otp_check(request._request, user, data.get("otp"))  # the second factor, when the account has one
         token, _ = Token.objects.get_or_create(user=user)
         audit_auth_event(action=AuditEntry.Action.LOGIN, user=user, request=request._request)
         return Response({"token": token.key})
