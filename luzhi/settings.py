@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "luzhi.core",
     "luzhi.org",
     "luzhi.accounts",
@@ -89,8 +91,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "luzhi.core.middleware.IdleTimeoutMiddleware",
     "luzhi.core.middleware.LoginRequiredMiddleware",
+    "luzhi.accounts.twofactor.OTPRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -151,6 +155,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "luzhi.accounts.views.lockout_response"
 AXES_VERBOSE = False
+
+# Two-factor login (动态口令, TOTP): required of the three administrators, optional for others
+# (luzhi/accounts/twofactor.py). A wrong code counts as a failed login toward the lockout above,
+# so the device's own growing delay is off: it would turn a quickly retyped right code into a failure.
+OTP_TOTP_ISSUER = "履职平台"
+OTP_TOTP_THROTTLE_FACTOR = 0
 
 SESSION_COOKIE_AGE = 30 * 60
 # The idle-timeout middleware re-saves the session at most once a minute (not on every request).

@@ -6,9 +6,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from luzhi.accounts.models import User
+from luzhi.accounts.twofactor import otp_required_for
 from luzhi.core.roles import Role
 from luzhi.org.models import Committee, Member
 from tests import factories as f
@@ -125,6 +129,22 @@ SLOW_FILES_FIRST = (
 def _slowness_rank(item: Any) -> int:
     path = item.nodeid.split("::", 1)[0]
     return next((i for i, slow in enumerate(SLOW_FILES_FIRST) if path.startswith(slow)), len(SLOW_FILES_FIRST))
+
+
+def verified_login(client: Client, user: User) -> Client:
+    """client.force_login(user), and for an administrator a bound TOTP device with the session marked verified.
+
+    An administrator's session without a verified second factor reaches only the enrolment page
+    (luzhi/accounts/twofactor.py), so page tests that log an administrator in use this instead.
+    """
+    client.force_login(user)
+    if otp_required_for(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="测试设备", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:

@@ -38,6 +38,7 @@ from luzhi.accounts.services import (
     user_restore,
     user_update,
 )
+from luzhi.accounts.twofactor import otp_check
 from luzhi.core.api import ScopedModelViewSet, XLSXListMixin, as_id, request_dict
 from luzhi.core.audit import audit_auth_event
 from luzhi.core.models import AuditEntry
@@ -122,6 +123,7 @@ class TokenView(APIView):
                 "username": serializers.CharField(),
                 "password": serializers.CharField(),
                 "device_name": serializers.CharField(required=False, help_text="设备名称，便于日后辨认和注销"),
+                "otp": serializers.CharField(required=False, help_text="动态验证码（已绑定动态口令的账号必填）"),
             },
         ),
         responses={
@@ -134,7 +136,7 @@ class TokenView(APIView):
                 },
             ),
             400: OpenApiResponse(description="用户名或密码错误"),
-            403: OpenApiResponse(description="账号已锁定"),
+            403: OpenApiResponse(description="账号已锁定；或管理员尚未绑定动态口令（code: otp_required）"),
             429: OpenApiResponse(description="请求过于频繁（按客户端地址限速）"),
         },
     )
@@ -149,6 +151,7 @@ class TokenView(APIView):
             raise exceptions.PermissionDenied("登录失败次数过多，账号已锁定，请30分钟后再试或联系安全管理员。")
         if user is None or not user.is_active:
             raise exceptions.ValidationError({"detail": "用户名或密码错误。"})
+        otp_check(request._request, user, data.get("otp"))  # the second factor, when the account has one
         device = data.get("device_name")
         if not isinstance(device, str) or not device.strip():
             device = request.headers.get("User-Agent", "")

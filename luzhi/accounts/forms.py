@@ -27,6 +27,30 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "请输入密码。"
 
 
+class OTPCodeForm(StyledForm):
+    """The six digits of the authenticator app (动态验证码): the login's second step, and enrolment."""
+
+    code = forms.CharField(
+        label="动态验证码",
+        max_length=6,
+        min_length=6,
+        error_messages={
+            "required": "请输入动态验证码。",
+            "min_length": "动态验证码为6位数字。",
+            "max_length": "动态验证码为6位数字。",
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*", "maxlength": 6}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        if not (code.isascii() and code.isdigit()):
+            raise forms.ValidationError("动态验证码为6位数字。")
+        return code
+
+
 class UserForm(ServiceModelForm):
     """An account's role and links, limited to the sysadmin's committee (a superuser picks one)."""
 

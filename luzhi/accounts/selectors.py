@@ -8,6 +8,7 @@ from typing import Any
 from axes.models import AccessAttempt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from luzhi.accounts.models import DeviceToken, User
 from luzhi.core.models import AuditEntry
@@ -24,6 +25,13 @@ def lockout_list(*, viewer: Any) -> QuerySet[AccessAttempt]:
     """Return the failed-login records of the viewer's committee's accounts, newest first."""
     usernames = visible_to(User.objects.all(), viewer).values("username")
     return AccessAttempt.objects.filter(username__in=usernames).order_by("-attempt_time")
+
+
+def otp_device_list(*, viewer: Any) -> QuerySet[TOTPDevice]:
+    """Return the bound TOTP devices of the viewer's committee's accounts, by username."""
+    accounts = user_list(viewer=viewer).values("pk")
+    devices = TOTPDevice.objects.filter(user_id__in=accounts, confirmed=True)
+    return devices.select_related("user").order_by("user__username")
 
 
 def audit_models(*, viewer: Any) -> list[str]:

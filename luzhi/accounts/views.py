@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+import django_otp
+import segno
+from axes.handlers.proxy import AxesProxyHandler
 from django.apps import apps
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from luzhi.accounts import permissions
-from luzhi.accounts.forms import AuditFilterForm, LoginForm, SecuritySettingsForm, UserForm
+from luzhi.accounts import permissions, twofactor
+from luzhi.accounts.forms import AuditFilterForm, LoginForm, OTPCodeForm, SecuritySettingsForm, UserForm
 from luzhi.accounts.models import SecuritySettings, User
 from luzhi.accounts.permissions import AccountChangeRefused, check_account_change
-from luzhi.accounts.selectors import audit_list, audit_models, lockout_list, office_grant_list, user_list
+from luzhi.accounts.selectors import (
+    audit_list,
+    audit_models,
+    lockout_list,
+    office_grant_list,
+    otp_device_list,
+    user_list,
+)
 from luzhi.accounts.serializers import masked_changes
 from luzhi.accounts.services import account_unlock, security_settings_update, user_create, user_update
 from luzhi.core.models import AuditEntry
@@ -25,11 +37,63 @@ from luzhi.core.roles import ADMINS, Role
 from luzhi.core.scoping import access_by_id
 from luzhi.org.selectors import acting_committee
 
+# The account whose password was right, waiting for its code (the login's second step).
+LOGIN_PENDING = "_lz_otp_login"
+LOGIN_PENDING_SECONDS = 5 * 60
+
 
 class LoginView(auth_views.LoginView):
+    """Password, then — for an account with a TOTP device — its six-digit code on the same page."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "code" in request.POST:
+            return self.otp_step()
+        request.session.pop(LOGIN_PENDING, None)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        user = form.get_user()
+        if twofactor.confirmed_device(user) is not None:
+            self.request.session[LOGIN_PENDING] = {"user": user.pk, "backend": user.backend, "at": int(time.time())}
+            return self._otp_page(OTPCodeForm(), user)
+        response = super().form_valid(form)
+        if twofactor.otp_required_for(user):
+            return redirect(twofactor.ENROL_URL)
+        return response
+
+    def otp_step(self) -> HttpResponse:
+        """Check the code of the account whose password was right; a wrong code counts toward the lockout."""
+        request = self.request
+        pending = request.session.get(LOGIN_PENDING) or {}
+        user = None
+        if time.time() - pending.get("at", 0) <= LOGIN_PENDING_SECONDS:
+            user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+        device = twofactor.confirmed_device(user) if user is not None else None
+        if user is None or device is None:
+            request.session.pop(LOGIN_PENDING, None)
+            context = self.get_context_data(form=LoginForm(request), expired_message="验证已超时，请重新登录。")
+            return self.render_to_response(context)
+        if AxesProxyHandler.is_locked(request, {"username": user.username}):
+            request.session.pop(LOGIN_PENDING, None)
+            return lockout_response(request)
+        form = OTPCodeForm(request.POST)
+        if form.is_valid():
+            if twofactor.otp_verify(request=request, user=user, device=device, code=form.cleaned_data["code"]):
+                request.session.pop(LOGIN_PENDING, None)
+                user.otp_device = device  # django-otp marks the session verified on login
+                auth_login(request, user, backend=pending["backend"])
+                return HttpResponseRedirect(self.get_success_url())
+            form.add_error("code", twofactor.OTP_WRONG)
+        if getattr(request, "axes_locked_out", False):
+            request.session.pop(LOGIN_PENDING, None)  # axes' middleware answers with the lockout page
+        return self._otp_page(form, user)
+
+    def _otp_page(self, form: OTPCodeForm, user: User) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=None, otp_form=form, otp_user=user))
 
 
 def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -38,6 +102,63 @@ def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, 
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=403)
     return render(request, "accounts/login.html", {"locked_message": message, "form": None}, status=403)
+
+
+# ---- two-factor login (every account) --------------------------------------------------------
+
+
+def otp_page(request: HttpRequest) -> HttpResponse:
+    """Bind a TOTP device: scan the QR code (or type the secret), then confirm with a code."""
+    user = request.user
+    device = twofactor.confirmed_device(user)
+    # Changing a bound device needs a session that proved it with a code at login.
+    can_change = device is None or user.is_verified()
+    form = OTPCodeForm(posted(request))
+    if request.method == "POST":
+        key = request.session.get(twofactor.PENDING_KEY)
+        if not can_change or not key:
+            messages.error(request, "请重新打开本页，扫描新的二维码后再输入动态验证码。")
+            return redirect("accounts:otp")
+        if form.is_valid():
+            try:
+                bound = twofactor.otp_device_confirm(actor=user, key=key, code=form.cleaned_data["code"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                request.session.pop(twofactor.PENDING_KEY, None)
+                django_otp.login(request, bound)
+                messages.success(request, "动态口令已绑定，今后登录时需输入验证器应用中的动态验证码。")
+                return redirect("home")
+    enrolling = can_change and (device is None or request.method == "POST" or "replace" in request.GET)
+    context: dict[str, Any] = {
+        "device": device,
+        "form": form,
+        "enrolling": enrolling,
+        "can_change": can_change,
+        "required": twofactor.otp_required_for(user),
+    }
+    if enrolling:
+        key = twofactor.enrolment_key(request)
+        url = twofactor.enrolment_url(user, key)
+        context["qr_svg"] = segno.make(url, error="m").svg_inline(scale=5, border=2)
+        context["secret"] = twofactor.enrolment_secret(key)
+    return render(request, "accounts/otp.html", context)
+
+
+@require_POST
+def otp_remove_page(request: HttpRequest) -> HttpResponse:
+    """Remove one's own TOTP device (accounts for which it is optional)."""
+    user = request.user
+    if twofactor.confirmed_device(user) is not None and not user.is_verified():
+        messages.error(request, "请退出后使用动态口令重新登录，再解除绑定。")
+        return redirect("accounts:otp")
+    try:
+        twofactor.otp_device_remove(actor=user, user=user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已解除动态口令绑定，今后登录只需密码。")
+    return redirect("accounts:otp")
 
 
 # ---- users (sysadmin) ----------------------------------------------------------------------
@@ -112,7 +233,15 @@ def security_page(request: HttpRequest) -> HttpResponse:
         for g in office_grant_list(viewer=request.user)[:OFFICE_GRANTS_SHOWN]
     ]
     return render(
-        request, "accounts/security.html", {"form": form, "page": paginate(request, attempts), "grants": grants}
+        request,
+        "accounts/security.html",
+        {
+            "form": form,
+            "page": paginate(request, attempts),
+            "grants": grants,
+            "otp_devices": otp_device_list(viewer=request.user),
+            "admin_roles": [role.value for role in ADMINS],
+        },
     )
 
 
@@ -125,6 +254,20 @@ def unlock_page(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     account_unlock(actor=request.user, username=attempt.username)
     messages.success(request, f"已解锁账号“{attempt.username}”。")
+    return redirect("accounts:security")
+
+
+@require_POST
+@rule_required(permissions.SECURITY, "write")
+def otp_reset_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove another account's TOTP devices (a lost phone); an administrator's only by the server command."""
+    account = access_by_id(request.user, User, pk, qs=user_list(viewer=request.user))
+    try:
+        twofactor.otp_device_remove(actor=request.user, user=account)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已重置账号“{account.username}”的动态口令，该账号可重新绑定。")
     return redirect("accounts:security")
 
 

@@ -153,6 +153,22 @@ def audit_password_reset(*, account: Any, reason: str) -> None:
     )
 
 
+def audit_account_change(*, actor: Any, target: Any, changes: dict[str, list[Any]]) -> None:
+    """Record a change to an account that lives outside its own row (its two-factor device)."""
+    AuditEntry.objects.create(
+        user=actor if getattr(actor, "pk", None) else None,
+        username=getattr(actor, "username", "") or "",
+        action=AuditEntry.Action.UPDATE,
+        model="accounts.user",
+        object_id=str(target.pk),
+        object_repr=target.username[:200],
+        changes=changes,
+        via=_via(None),
+        ip=_ip(_request()),
+        committee_id=getattr(target, "committee_id", None) or getattr(actor, "committee_id", None),
+    )
+
+
 def audit_auth_event(*, action: str, user: Any = None, username: str = "", request: Any = None) -> None:
     """Record a login, logout or failed login."""
     AuditEntry.objects.create(

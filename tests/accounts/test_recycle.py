@@ -13,14 +13,13 @@ from luzhi.core.audit import delete_as
 from luzhi.core.models import AuditEntry
 from luzhi.org.models import Member, Sector
 from tests import factories as f
+from tests.conftest import verified_login
 
 pytestmark = pytest.mark.django_db
 
 
 def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return verified_login(Client(), user)
 
 
 def _delete(obj: Any, actor: Any) -> AuditEntry:

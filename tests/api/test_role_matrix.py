@@ -41,7 +41,7 @@ CALLERS = [
 MATRIX = """
 method path                                    body           sys sec aud off stf ldr mem unt su  anon
 GET    me/                                     -              200 200 200 200 200 200 200 200 200 401
-POST   auth/token/                             credentials    200 200 200 200 200 200 200 200 200 400
+POST   auth/token/                             credentials    403 403 403 200 200 200 200 200 403 400
 GET    auth/devices/                           -              200 200 200 200 200 200 200 200 200 401
 POST   auth/logout/                            -              400 400 400 400 400 400 400 400 400 401
 GET    office-grants/                          -              403 200 403 403 403 403 403 403 403 401

@@ -7,6 +7,7 @@ from luzhi.core.models import AuditEntry
 from luzhi.org.models import Member, Sector
 from tests import factories as f
 from tests.api.conftest import read_xlsx, xlsx_file
+from tests.conftest import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +93,7 @@ class TestApi:
 
 
 def test_the_django_admin_is_audited(client, superuser, committee):
-    client.force_login(superuser)
+    verified_login(client, superuser)
     response = client.post("/admin/org/sector/add/", {"committee": committee.pk, "name": "农业界"})
     assert response.status_code == 302
     sector = Sector.objects.get(name="农业界")
@@ -111,7 +112,7 @@ def test_the_audit_log_is_not_in_the_admin(client, superuser):
     from django.contrib import admin
 
     assert AuditEntry not in admin.site._registry
-    client.force_login(superuser)
+    verified_login(client, superuser)
     assert client.get("/admin/core/auditentry/").status_code == 404
 
 

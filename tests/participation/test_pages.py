@@ -11,14 +11,14 @@ from luzhi.participation.models import ActivityGuest, Notice, NoticeReceipt, Pos
 from luzhi.participation.services import notice_publish
 from tests import factories as f
 from tests.activities.factories import ActivityFactory
+from tests.conftest import verified_login
 from tests.participation.factories import MaterialFactory, PostFactory, SelfReportFactory, TopicFactory, png
 
 pytestmark = pytest.mark.django_db
 
 
 def _as(client, user):
-    client.force_login(user)
-    return client
+    return verified_login(client, user)
 
 
 PAGES = ["notices/", "topics/", "reports/", "library/", "guests/", "notices/new/", "topics/new/", "reports/new/"]

@@ -10,6 +10,7 @@ from luzhi.core.logging import PersonalDataFilter, mask_field, mask_personal
 from luzhi.core.roles import Role
 from luzhi.org.models import Member
 from tests import factories as f
+from tests.conftest import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ class TestMembersApiAndExport:
 class TestPages:
     @pytest.mark.parametrize("role", NOT_OFFICE)
     def test_roster_and_member_page(self, client, make_user, committee, member, role):
-        client.force_login(make_user(role, committee))
+        verified_login(client, make_user(role, committee))
         for path in ("/org/members/", f"/org/members/{member.pk}/", "/org/members/?q=赵", "/org/liaisons/"):
             response = client.get(path)
             if response.status_code != 200:
@@ -100,7 +101,7 @@ class TestAuditLog:
         assert "136****4321" in text
 
     def test_audit_page(self, client, users, changed):
-        client.force_login(users["auditor"])
+        verified_login(client, users["auditor"])
         page = client.get("/accounts/audit/").content.decode()
         assert "13687654321" not in page and PHONE not in page and "1972-04-10" not in page
         assert "136****4321" in page

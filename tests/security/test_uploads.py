@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from luzhi.participation.models import Evidence, Notice, NoticeAttachment, SelfReport
 from luzhi.proposals.models import Proposal, Reply
 from tests import factories as f
+from tests.conftest import verified_login
 from tests.proposals.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,7 @@ def test_the_owner_and_the_office_get_the_file_as_a_download(client, users, file
 
 @pytest.mark.parametrize("role", ["office", "member", "committee_staff", "leader", "unit", "sysadmin"])
 def test_another_committees_users_get_404(client, make_user, other_committee, files, role):
-    client.force_login(make_user(role, other_committee))
+    verified_login(client, make_user(role, other_committee))
     for kind, (url, _) in files.items():
         response = client.get(url)
         # Roles that may open such files at home get 404 (no hint that the file exists);

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from luzhi.accounts.models import User
+from tests.conftest import verified_login
 
 
 @pytest.fixture
@@ -13,8 +14,6 @@ def page() -> Callable[[User], Client]:
     """page(user) — a Django test client with the user logged in through the session."""
 
     def make(user: User) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
+        return verified_login(Client(), user)
 
     return make

@@ -40,6 +40,7 @@ class Command(BaseCommand):
         self.stdout.write("\n示例账号（密码相同）：")
         for role, username, password, first_try in demo_logins():
             self.stdout.write(f"  {_pad(role, 14)}{username:<17}{password}  先试：{first_try}")
+        self.stdout.write("管理员账号（系统管理员、安全管理员、安全审计员）首次登录需用手机验证器应用绑定动态口令。")
 
 
 def _pad(text: str, width: int) -> str:
