@@ -22,6 +22,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 404 page; under /api/ (an id no route takes, such as `/api/v1/proposals/abc/`) API.md's JSON."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "未找到。"}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page; a write that lost the race for the database lock is 503 "busy, retry" instead.
 
