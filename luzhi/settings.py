@@ -129,7 +129,15 @@ if test_db := os.environ.get("LUZHI_TEST_DB_NAME"):
     # Lets several test runs share one PostgreSQL server without clashing.
     DATABASES["default"]["TEST"] = {"NAME": test_db}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Concurrent writers (gunicorn's workers × threads) wait for each other instead of failing with
+    # "database is locked": WAL lets readers run beside the one writer, and IMMEDIATE takes the write
+    # lock when a transaction begins, so the busy timeout applies (a deferred transaction that reads
+    # and then writes gets SQLITE_BUSY at once, without waiting). WAL is remembered by the file.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

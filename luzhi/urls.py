@@ -22,6 +22,10 @@ for app in settings.LUZHI_DOMAIN_APPS:
     pages.append(path(f"{app.rsplit('.', 1)[1]}/", include(f"{app}.urls")))
 api_v1.append(path("", include(router.urls)))
 
+# The API answers JSON even where no route matches; a locked database is "busy, retry" (503), not a crash.
+handler404 = "luzhi.core.views.page_not_found"
+handler500 = "luzhi.core.views.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("login/", LoginView.as_view(), name="login"),

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from luzhi.core.audit import content_fields, restoring
-from luzhi.core.errors import WorkflowError
+from luzhi.core.errors import BUSY_MESSAGE, BUSY_RETRY_AFTER, WorkflowError, is_database_busy
 from luzhi.core.periods import YEAR_MAX, YEAR_MIN
 from luzhi.core.permissions import RolePermission, Rule
 from luzhi.core.roles import acted_as
@@ -39,7 +39,10 @@ def django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Map service errors to API.md's statuses: 400 bad input, 404 out of scope, 409 workflow."""
+    """Map service errors to API.md's statuses: 400 bad input, 404 out of scope, 409 workflow, 503 busy."""
+    if is_database_busy(exc):
+        headers = {"Retry-After": str(BUSY_RETRY_AFTER)}
+        return Response({"detail": BUSY_MESSAGE}, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers=headers)
     if isinstance(exc, StaleEdit):
         return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):

@@ -1,6 +1,7 @@
 """The OpenAPI schema states API.md's error answers on every operation, so clients (and the fuzz
 test) can rely on it: 400 bad input, 401 no token, 403 role, 404 not found or out of scope,
-409 workflow step, stale edit or conflict on writes. Answers an operation documents itself are kept.
+409 workflow step, stale edit or conflict on writes, 503 (with Retry-After) a write that found the
+database too busy. Answers an operation documents itself are kept.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def document_errors(result: dict[str, Any], generator: Any, request: Any, public
             }
             if method in WRITES:
                 errors["409"] = _answer("当前状态不允许此操作，或记录已被他人修改", "Error")
+                errors["503"] = _answer("系统繁忙，请稍后重试（见 Retry-After），未保存", "Error")
             for code, answer in errors.items():
                 responses.setdefault(code, answer)
     return result

@@ -345,3 +345,18 @@ def test_no_field_value_makes_a_500(users, api, org_a, resource):
                 client.patch(f"/api/v1/{resource}/{target.pk}/", {field: value}, format="json"),
             ):
                 assert response.status_code in (200, 201, 400), (field, value, response.content[:200])
+
+
+@pytest.mark.parametrize("path", ["/api/v1/members/-1.5e-200/", "/api/v1/study-entries/1.5/restore/", "/api/v1/nope/"])
+def test_a_path_no_route_takes_is_a_json_404(office, path):
+    response = office.post(path, {}, format="json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "未找到。"}
+
+
+def test_a_page_no_route_takes_is_still_the_404_page(client, users):
+    client.force_login(users["office"])
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()

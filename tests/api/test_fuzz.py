@@ -1,11 +1,19 @@
-"""Schemathesis over the whole OpenAPI schema, once for every role: no 5xx, every response documented.
+"""Schemathesis over the whole OpenAPI schema: no 5xx, every response documented.
 
 The schema is read from `/api/schema/` and every operation is called through the WSGI app (no
 server) with the role's token, on the demo committee (every app's demo rows, one login per role).
 Operations on `/{id}/` are tried on a row the role can see as well as on random ids. Checks:
 `not_a_server_error`, `status_code_conformance`, `content_type_conformance`,
-`response_schema_conformance`. Generation is derandomized, so a CI run is repeatable;
-LUZHI_FUZZ_EXAMPLES=20 runs a deeper search locally.
+`response_schema_conformance`. Three runs:
+- positive: valid input to every operation, once for every role;
+- negative: invalid input (wrong types, out-of-range values, missing fields) to every operation for
+  the office and a member: refused with a documented 4xx, never a 5xx;
+- stateful: for the office and a member, chains over the links schemathesis infers from the schema
+  (a list or a create gives the id that the read, update, action or delete then uses), one state
+  machine per resource.
+Generation is derandomized, so a CI run is repeatable (the new runs cost ~65 s of CPU on the 2-core
+machine). LUZHI_FUZZ_EXAMPLES=20 (cases per operation) and LUZHI_FUZZ_SCENARIOS / LUZHI_FUZZ_STEPS
+(chains per resource and their length) search deeper locally.
 """
 
 from __future__ import annotations
@@ -22,10 +30,13 @@ from django.db import close_old_connections
 from django.urls import resolve
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.errors import NoLinksFound
+from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -41,6 +52,11 @@ pytestmark = pytest.mark.django_db
 MAX_EXAMPLES = int(os.environ.get("LUZHI_FUZZ_EXAMPLES", "1"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 ROLES = [r.value for r in Role]
+# Invalid input (negative mode) and linked chains (stateful) for the roles that write most.
+NEGATIVE_ROLES = [Role.OFFICE.value, Role.MEMBER.value]
+STATEFUL_ROLES = [Role.OFFICE.value, Role.MEMBER.value]
+STATEFUL_SCENARIOS = int(os.environ.get("LUZHI_FUZZ_SCENARIOS", "2"))
+STATEFUL_STEPS = int(os.environ.get("LUZHI_FUZZ_STEPS", "5"))
 # Operations whose failure is known and not fixed yet, each with why; they are reported, not hidden:
 # the test prints them, and removing an entry makes the test check that operation again.
 KNOWN: dict[str, str] = {}
@@ -72,13 +88,13 @@ def _visible_ids(path: str, user: User) -> list[int]:
         return []
 
 
-def _strategy(operation: Any, user: User) -> Any:
+def _strategy(operation: Any, user: User, mode: GenerationMode) -> Any:
     """Cases for the operation: on a row the user can see (if the path names one) or on anything."""
-    anything = operation.as_strategy()
+    anything = operation.as_strategy(generation_mode=mode)
     ids = _visible_ids(operation.path, user) if "{id}" in operation.path else []
     if not ids:
         return anything
-    return st.one_of(*(operation.as_strategy(path_parameters={"id": pk}) for pk in ids), anything)
+    return st.one_of(*(operation.as_strategy(generation_mode=mode, path_parameters={"id": pk}) for pk in ids), anything)
 
 
 def _first_line(error: BaseException) -> str:
@@ -86,11 +102,15 @@ def _first_line(error: BaseException) -> str:
     return re.sub(r"\s+", " ", text)[:600]
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_every_operation_answers_as_documented(role, demo_users, wsgi_app):
-    user = demo_users[role]
+def _schema(user: User, wsgi_app: Any) -> tuple[Any, dict[str, str]]:
     _, token = device_token_create(user=user, name="schemathesis")
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app, headers={"Authorization": f"Token {token}"})
+    headers = {"Authorization": f"Token {token}"}
+    return schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app, headers=headers), headers
+
+
+def _check_every_operation(user: User, wsgi_app: Any, mode: GenerationMode) -> list[str]:
+    """Call every operation with cases of the mode; the failures, one line each."""
+    schema, headers = _schema(user, wsgi_app)
     failures: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -107,7 +127,7 @@ def test_every_operation_answers_as_documented(role, demo_users, wsgi_app):
             phases=[Phase.explicit, Phase.generate],
             suppress_health_check=list(HealthCheck),
         )
-        @given(case=_strategy(operation, user))
+        @given(case=_strategy(operation, user, mode))
         def run(case: Any) -> None:
             # A token per case: logging out or revoking a device (both are operations here) ends the token it used.
             _, token = device_token_create(user=user, name="schemathesis")
@@ -116,5 +136,84 @@ def test_every_operation_answers_as_documented(role, demo_users, wsgi_app):
         try:
             run()
         except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 — all failures reported together
-            failures.append(f"{operation.method.upper()} {operation.path}: {_first_line(error)}")
+            if mode.is_negative and isinstance(error, Unsatisfiable):
+                print(f"No invalid case for {label}: nothing in its schema can be made invalid")
+                continue
+            failures.append(f"{label}: {_first_line(error)}")
+    return failures
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_operation_answers_as_documented(role, demo_users, wsgi_app):
+    failures = _check_every_operation(demo_users[role], wsgi_app, GenerationMode.POSITIVE)
     assert not failures, f"{len(failures)} operations fail for {role}:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", NEGATIVE_ROLES)
+def test_invalid_input_is_refused_as_documented_never_a_500(role, demo_users, wsgi_app):
+    failures = _check_every_operation(demo_users[role], wsgi_app, GenerationMode.NEGATIVE)
+    assert not failures, f"{len(failures)} operations fail on invalid input for {role}:\n" + "\n".join(failures)
+
+
+def _resources(schema: Any) -> list[str]:
+    """The path prefixes of the schema's resources (`/api/v1/proposals/` …), in order."""
+    return sorted({"/".join(r.ok().path.split("/")[:4]) + "/" for r in schema.get_all_operations()})
+
+
+@pytest.mark.parametrize("role", STATEFUL_ROLES)
+def test_linked_operations_chained_answer_as_documented(role, demo_users, wsgi_app):
+    """Chains over the links schemathesis infers (list or create → read → update → act → delete), per resource.
+
+    One state machine per resource, so that its few rules are chained rather than lost among the
+    whole API's; the ids come from earlier answers, and the demo rows give the lists something to link.
+    """
+    user = demo_users[role]
+    schema, headers = _schema(user, wsgi_app)
+    failures: dict[str, str] = {}
+    calls: list[str] = []
+    linked: list[str] = []
+
+    def check(response: Any, case: Any) -> None:
+        label = f"{case.operation.method.upper()} {case.operation.path}"
+        calls.append(label)
+        if label in KNOWN:
+            return
+        try:
+            case.validate_response(response, checks=CHECKS, headers=headers)
+        except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 — all failures reported together
+            failures.setdefault(label, _first_line(error))
+
+    hypothesis_settings = settings(
+        max_examples=STATEFUL_SCENARIOS,
+        stateful_step_count=STATEFUL_STEPS,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    for prefix in _resources(schema):
+
+        class Chains(schema.include(path_regex=f"^{re.escape(prefix)}").as_state_machine()):  # type: ignore[misc, valid-type]
+            def step(self, input: Any) -> Any:
+                if input.transition is not None and input.is_applied:
+                    linked.append(input.case.operation.label)
+                return super().step(input)
+
+            def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+                # A token per call: a chain may log its device out (auth/logout/, auth/devices/{id}/).
+                _, token = device_token_create(user=user, name="schemathesis")
+                return {"headers": {"Authorization": f"Token {token}"}}
+
+            def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+                check(response, case)
+
+        try:
+            Chains.run(settings=hypothesis_settings)
+        except NoLinksFound:
+            continue  # a resource with one operation has nothing to chain
+    print(f"{role}: {len(calls)} calls, {len(set(calls))} operations, {len(linked)} by a link to {len(set(linked))}")
+    assert len(set(linked)) >= 20, f"the chains hardly followed a link: {sorted(set(linked))}"
+    assert not failures, f"{len(failures)} operations fail in chains for {role}:\n" + "\n".join(
+        f"{label}: {error}" for label, error in failures.items()
+    )
