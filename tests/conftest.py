@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
@@ -129,6 +130,18 @@ SLOW_FILES_FIRST = (
 def _slowness_rank(item: Any) -> int:
     path = item.nodeid.split("::", 1)[0]
     return next((i for i, slow in enumerate(SLOW_FILES_FIRST) if path.startswith(slow)), len(SLOW_FILES_FIRST))
+
+
+def otp_code(user: User) -> str:
+    """A valid TOTP code for the user's (possibly new) bound device, for logins through the token endpoint.
+
+    The device forgets the last code it accepted, so one test may log the same administrator in twice.
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="测试设备", confirmed=True)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
 
 
 def verified_login(client: Client, user: User) -> Client:

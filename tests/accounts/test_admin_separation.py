@@ -20,6 +20,7 @@ from luzhi.accounts.services import user_create
 from luzhi.core.models import AuditEntry
 from luzhi.core.roles import Role
 from tests import factories as f
+from tests.conftest import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -149,9 +150,7 @@ def test_api_restore_cannot_bring_back_an_administrator_role(api, users, make_us
 
 
 def _page(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return verified_login(Client(), user)
 
 
 def _form(change: str, target: User, cast: dict[str, Any], caller: str) -> dict[str, Any]:
