@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from luzhi.accounts.services import device_token_create
 from luzhi.proposals.models import Proposal
 from tests.proposals.factories import ProposalFactory
 
@@ -77,7 +77,7 @@ def served_copy(tmp_path: Path, committee: Any, make_user: Any) -> Any:
         ProposalFactory(committee=committee, lead=members[i].member, status=Proposal.Status.SUBMITTED)
         for i in range(ACCEPTS)
     ]
-    tokens = {user.pk: Token.objects.create(user=user).key for user in [*members, office]}
+    tokens = {user.pk: device_token_create(user=user, name="test")[1] for user in [*members, office]}
     database = tmp_path / "luzhi.sqlite3"
     connection.ensure_connection()
     with sqlite3.connect(database) as target:

@@ -12,6 +12,7 @@ from luzhi.org.demo import demo_plan
 from luzhi.org.models import Member, Unit
 from tests import factories as f
 from tests.activities.factories import ActivityFactory
+from tests.conftest import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +22,7 @@ ZWSP, ZWJ, RLO, BOM = "\u200b", "\u200d", "\u202e", "\ufeff"
 @pytest.fixture
 def page(client):
     def make(user):
-        client.force_login(user)
-        return client
+        return verified_login(client, user)
 
     return make
 

@@ -5,6 +5,7 @@ import pytest
 from luzhi.org.models import Member
 from luzhi.org.selectors import member_history
 from tests import factories as f
+from tests.conftest import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def _no_store(response) -> bool:
 
 @pytest.mark.parametrize("path", ["/", "/org/members/", "/proposals/", "/accounts/audit/"])
 def test_pages_are_not_stored(client, users, path):
-    client.force_login(users["auditor" if "audit" in path else "office"])
+    verified_login(client, users["auditor" if "audit" in path else "office"])
     response = client.get(path)
     assert response.status_code == 200
     assert _no_store(response), response.get("Cache-Control")

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from luzhi.core.models import AuditEntry
+from tests.conftest import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def test_the_top_committees_auditor_sees_them_in_the_api(committee, make_user, a
 
 def test_the_top_committees_auditor_sees_them_on_the_audit_page(committee, make_user, client, spraying):
     province = committee.parent.parent
-    client.force_login(make_user("auditor", province))
+    verified_login(client, make_user("auditor", province))
     html = client.get("/accounts/audit/?action=login_failed").content.decode()
     assert all(name in html for name in spraying)
 
