@@ -110,63 +110,47 @@ def _record_history(sender: Any, instance: models.Model, history_instance: Any, 
     )
 
 
-def audit_unlock(*, actor: Any, target: Any, username: str) -> None:
-    """Record that an administrator unlocked an account."""
+def _account_entry(
+    *, action: str, actor: Any, account: Any, repr_: str, changes: Any = None, reason: str | None = None
+) -> None:
+    """One audit row about an account, written by the actor (None: a command on the server)."""
     AuditEntry.objects.create(
         user=actor if getattr(actor, "pk", None) else None,
         username=getattr(actor, "username", "") or "",
-        action=AuditEntry.Action.UNLOCK,
+        action=action,
         model="accounts.user",
-        object_id=str(getattr(target, "pk", "") or ""),
-        object_repr=username[:200],
-        via=_via(None),
-        ip=_ip(_request()),
-        committee_id=getattr(target, "committee_id", None) or getattr(actor, "committee_id", None),
+        object_id=str(getattr(account, "pk", "") or ""),
+        object_repr=repr_[:200],
+        changes=changes or {},
+        via=_via(reason),
+        ip=_ip(_request()) if reason is None else None,
+        committee_id=getattr(account, "committee_id", None) or getattr(actor, "committee_id", None),
     )
+
+
+def audit_unlock(*, actor: Any, target: Any, username: str) -> None:
+    """Record that an administrator unlocked an account."""
+    _account_entry(action=AuditEntry.Action.UNLOCK, actor=actor, account=target, repr_=username)
 
 
 def audit_office_grant(*, actor: Any, account: Any, old_role: str) -> None:
     """Record that an account was given the office role, which sees members' personal data in full."""
-    AuditEntry.objects.create(
-        user=actor if getattr(actor, "pk", None) else None,
-        username=getattr(actor, "username", "") or "",
-        action=AuditEntry.Action.GRANT_OFFICE,
-        model="accounts.user",
-        object_id=str(account.pk),
-        object_repr=account.username[:200],
-        changes={"role": [old_role or None, account.role]},
-        via=_via(None),
-        ip=_ip(_request()),
-        committee_id=account.committee_id,
+    changes = {"role": [old_role or None, account.role]}
+    _account_entry(
+        action=AuditEntry.Action.GRANT_OFFICE, actor=actor, account=account, repr_=account.username, changes=changes
     )
 
 
 def audit_password_reset(*, account: Any, reason: str) -> None:
     """Record that an account's password was set anew outside the pages and the API."""
-    AuditEntry.objects.create(
-        action=AuditEntry.Action.PASSWORD_RESET,
-        model="accounts.user",
-        object_id=str(account.pk),
-        object_repr=account.username[:200],
-        via=_via(reason),
-        committee_id=account.committee_id,
+    _account_entry(
+        action=AuditEntry.Action.PASSWORD_RESET, actor=None, account=account, repr_=account.username, reason=reason
     )
 
 
 def audit_account_change(*, actor: Any, target: Any, changes: dict[str, list[Any]]) -> None:
     """Record a change to an account that lives outside its own row (its two-factor device)."""
-    AuditEntry.objects.create(
-        user=actor if getattr(actor, "pk", None) else None,
-        username=getattr(actor, "username", "") or "",
-        action=AuditEntry.Action.UPDATE,
-        model="accounts.user",
-        object_id=str(target.pk),
-        object_repr=target.username[:200],
-        changes=changes,
-        via=_via(None),
-        ip=_ip(_request()),
-        committee_id=getattr(target, "committee_id", None) or getattr(actor, "committee_id", None),
-    )
+    _account_entry(action=AuditEntry.Action.UPDATE, actor=actor, account=target, repr_=target.username, changes=changes)
 
 
 def audit_auth_event(*, action: str, user: Any = None, username: str = "", request: Any = None) -> None:
