@@ -23,7 +23,7 @@ class LuzhiUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: igno
 
 class User(AbstractUser):
     # Set by the workflow or at creation only: an edit or a restore never writes them (core.audit).
-    workflow_fields = ("password", "last_login", "is_superuser", "is_staff", "date_joined")
+    workflow_fields = ("password", "last_login", "is_superuser", "is_staff", "date_joined", "must_change_password")
 
     role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True)
     committee = models.ForeignKey(
@@ -58,6 +58,9 @@ class User(AbstractUser):
         related_name="users",
         verbose_name="专委会",
     )
+    # Set when someone else chose the password (created, bulk-created, reset by the secadmin):
+    # until the person sets their own, pages go to the change form and the API answers 403.
+    must_change_password = models.BooleanField("须修改密码", default=False)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     objects = LuzhiUserManager()
