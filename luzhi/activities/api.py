@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, path
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from luzhi.activities import ics, permissions, selectors, services, signin
+from luzhi.activities import ics, permissions, selectors, services, signin, votes
 from luzhi.activities import serializers as s
 from luzhi.activities.cadence import cadence_report
 from luzhi.activities.filters import ActivityFilter, ReadingLogFilter
-from luzhi.activities.models import Activity, CadenceRule, LeaveRequest, ReadingLog
+from luzhi.activities.models import Activity, ActivityMaterial, CadenceRule, LeaveRequest, ReadingLog, Vote
+from luzhi.activities.watermark import watermark_pdf
 from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
 from luzhi.core.periods import parse_year
 from luzhi.core.permissions import RolePermission
+from luzhi.core.roles import Role
 from luzhi.core.scoping import access_by_id
-from luzhi.org.models import Member, MemberGroup, Sector, SpecialCommittee
+from luzhi.core.uploads import upload_response
+from luzhi.org.models import MemberGroup, Sector, SpecialCommittee
 from luzhi.org.selectors import acting_committee
 
 INVITE_MODELS = {"special_committee": SpecialCommittee, "group": MemberGroup, "sector": Sector}
@@ -39,7 +45,11 @@ class ActivityViewSet(ScopedModelViewSet):
     action_rules = {
         "attendance": (permissions.ATTENDANCE, "write"),
         "invite": (permissions.ACTIVITIES, "write"),
-        "sign_in": (permissions.SIGN_IN, "write"),
+        "rsvp": (permissions.ATTENDANCE, "read"),
+        "materials": (permissions.ACTIVITIES, "write"),
+        "rsvp_answer": (permissions.SIGN_IN, "write"),
+        "signin_code": (permissions.ATTENDANCE, "write"),
+        "signin": (permissions.SIGN_IN, "write"),
         "leave": (permissions.LEAVE, "write"),
     }
 
@@ -100,15 +110,81 @@ class ActivityViewSet(ScopedModelViewSet):
         added = services.activity_invite(actor=request.user, activity=activity, members=members)
         return Response({"invited": added, "participants": activity.attendance.count()})
 
-    @extend_schema(request=s.SignInSerializer, responses={200: s.AttendanceEntrySerializer})
-    @action(detail=True, methods=["post"], url_path="sign-in")
-    def sign_in(self, request: Request, pk: Any = None) -> Response:
-        """Sign in with the token of the activity's QR code: marks the caller present (twice → 409)."""
+    @extend_schema(responses=s.RsvpRowSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def rsvp(self, request: Request, pk: Any = None) -> Response:
+        """Every invited member's reply (回执): `answer` null for those who have not answered."""
+        activity = self._managed()
+        rows = selectors.activity_attendance(activity=activity).order_by("member_id")
+        return Response(s.RsvpRowSerializer(rows, many=True).data)
+
+    @extend_schema(request=s.RsvpSerializer, responses=s.RsvpRowSerializer)
+    @rsvp.mapping.post
+    def rsvp_answer(self, request: Request, pk: Any = None) -> Response:
+        """The invited caller answers: attend, or leave with a reason (which becomes a leave request)."""
         activity = self.get_object()
-        form = s.SignInSerializer(data=request_dict(request))
+        form = s.RsvpSerializer(data=request_dict(request))
         form.is_valid(raise_exception=True)
-        row = services.attendance_sign_in(actor=request.user, activity=activity, token=form.validated_data["token"])
+        row = services.invitation_answer(
+            actor=request.user,
+            activity=activity,
+            answer=form.validated_data["answer"],
+            reason=form.validated_data.get("reason", ""),
+        )
+        return Response(s.RsvpRowSerializer(row).data)
+
+    @extend_schema(responses=s.SignInCodeShownSerializer)
+    @action(detail=True, methods=["get"], url_path="signin-code")
+    def signin_code(self, request: Request, pk: Any = None) -> Response:
+        """The code the door screen shows now (it changes every minute)."""
+        activity = self._managed()
+        code, expires_at = signin.current_code(activity.pk)
+        return Response(s.SignInCodeShownSerializer({"code": code, "expires_at": expires_at}).data)
+
+    @extend_schema(request=s.SignInCodeSerializer, responses=s.AttendanceEntrySerializer)
+    @action(detail=True, methods=["post"])
+    def signin(self, request: Request, pk: Any = None) -> Response:
+        """Sign in with the door's code: the invited caller becomes present (again: harmless)."""
+        activity = self.get_object()
+        form = s.SignInCodeSerializer(data=request_dict(request))
+        form.is_valid(raise_exception=True)
+        row = services.attendance_sign_in(actor=request.user, activity=activity, code=form.validated_data["code"])
         return Response(s.AttendanceEntrySerializer(row).data)
+
+    @extend_schema(request=s.AgendaItemSerializer(many=True), responses=s.AgendaItemSerializer(many=True))
+    @action(detail=True, methods=["get", "put"])
+    def agenda(self, request: Request, pk: Any = None) -> Response:
+        """The ordered agenda; PUT replaces it whole (staff managing the activity)."""
+        activity = self.get_object()
+        if request.method == "PUT":
+            activity = self._managed()
+            if not isinstance(request.data, list):
+                raise exceptions.ParseError("请求内容应为 JSON 数组：[{order, title, presenter, minutes, materials}]。")
+            form = s.AgendaItemSerializer(data=request.data, many=True)
+            form.is_valid(raise_exception=True)
+            services.agenda_set(actor=request.user, activity=activity, items=form.validated_data)
+        rows = activity.agenda.prefetch_related("materials").order_by("order")
+        return Response(s.AgendaItemSerializer(rows, many=True).data)
+
+    @extend_schema(request={"multipart/form-data": dict}, responses={201: s.ActivityMaterialSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def materials(self, request: Request, pk: Any = None) -> Response:
+        """Upload one paper of the meeting (multipart `file`, `title`)."""
+        activity = self._managed()
+        file = request.FILES.get("file")
+        if file is None:
+            raise exceptions.ValidationError({"file": ["请选择文件。"]})
+        title = request.data.get("title", "")
+        if not isinstance(title, str) or len(title) > 200:
+            raise exceptions.ValidationError({"title": ["标题最多200字。"]})
+        material = services.material_add(actor=request.user, activity=activity, file=file, title=title)
+        return Response(s.ActivityMaterialSerializer(material).data, status=201)
+
+    def _managed(self) -> Activity:
+        activity = self.get_object()
+        if not permissions.may_manage(self.request.user, activity):
+            raise exceptions.PermissionDenied("专委会工作人员只能管理本专委会的活动。")
+        return activity
 
     @extend_schema(
         request=serializers.Serializer, responses={201: s.LeaveRequestSerializer}, description="Body: {reason}"
@@ -122,6 +198,137 @@ class ActivityViewSet(ScopedModelViewSet):
             raise exceptions.ValidationError({"reason": ["请填写请假事由。"]})
         leave = services.leave_request_create(actor=request.user, activity=activity, reason=reason[:1000])
         return Response(s.LeaveRequestSerializer(leave).data, status=201)
+
+
+class ActivityMaterialViewSet(ScopedModelViewSet):
+    """Meeting papers: the invited, the office and leaders read them (others 404); staff withdraw them."""
+
+    model = ActivityMaterial
+    serializer_class = s.ActivityMaterialSerializer
+    permission_rule = permissions.MATERIALS
+    xlsx_filename = "activity-materials"
+    http_method_names = ["get", "post", "head", "options"]
+    action_rules = {"withdraw": (permissions.ACTIVITIES, "write")}
+
+    def get_queryset(self):  # type: ignore[override]
+        qs = super().get_queryset().order_by("-id")
+        activity = self.request.query_params.get("activity", "")
+        return qs.filter(activity_id=int(activity)) if activity.isascii() and activity.isdigit() else qs
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise exceptions.MethodNotAllowed("POST", detail="请通过 /api/v1/activities/{id}/materials/ 上传材料。")
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"])
+    def file(self, request: Request, pk: Any = None) -> HttpResponse:
+        """The file itself, inline; a PDF served to a member carries the reader's name on every page."""
+        return material_response(request, self.get_object())
+
+    @extend_schema(request=None, responses=s.ActivityMaterialSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: Any = None) -> Response:
+        """Withdraw the material (after the meeting): only the office reads it from now on."""
+        material = services.material_withdraw(actor=request.user, material=self.get_object())
+        return Response(s.ActivityMaterialSerializer(material).data)
+
+
+def material_response(request: Any, material: ActivityMaterial) -> HttpResponse:
+    """Serve a material inline (readable in the phone's browser); watermarked for readers outside the office."""
+    try:
+        with material.file.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        raise Http404 from None
+    user = request.user
+    if user.role in (Role.MEMBER, Role.LEADER) and data.startswith(b"%PDF-"):
+        reader = user.member.name if user.member_id else user.username
+        stamped = watermark_pdf(data, f"{reader} {timezone.localdate():%Y-%m-%d} 仅供本人阅读")
+        data = stamped if stamped is not None else data
+    response = upload_response(io.BytesIO(data), name=material.name)
+    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline", 1)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class VoteViewSet(ScopedModelViewSet):
+    """Electronic votes (表决): set up by staff, opened and closed, cast by present members of the electorate."""
+
+    model = Vote
+    serializer_class = s.VoteSerializer
+    permission_rule = permissions.VOTES
+    xlsx_filename = "votes"
+    prefetch_related = ("electorate",)
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    action_rules = {
+        "open": (permissions.VOTES, "write"),
+        "close": (permissions.VOTES, "write"),
+        "ballot": (permissions.BALLOT, "write"),
+        "result": (permissions.VOTES, "read"),
+        "ballots": (permissions.VOTES, "read"),
+    }
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("many") and args:
+            rows = list(args[0])
+            for row in rows:
+                row.participant_ids = [m.pk for m in row.electorate.all()]
+            args = (rows, *args[1:])
+        elif args and isinstance(args[0], Vote):
+            args[0].participant_ids = sorted(m.pk for m in args[0].electorate.all())
+        return super().get_serializer(*args, **kwargs)
+
+    def create_object(self, data: dict[str, Any]) -> Vote:
+        data.pop("committee", None)
+        electorate = data.pop("electorate", None)
+        return votes.vote_create(actor=self.request.user, data=data, electorate=electorate)
+
+    def update_object(self, instance: Vote, data: dict[str, Any]) -> Vote:
+        electorate = data.pop("electorate", None)
+        return votes.vote_update(actor=self.request.user, vote=instance, data=data, electorate=electorate)
+
+    def _step(self, step: Any) -> Response:
+        vote = step(actor=self.request.user, vote=self.get_object())
+        vote = self.get_queryset().get(pk=vote.pk)
+        return Response(self.get_serializer(vote).data)
+
+    @extend_schema(request=None, responses=s.VoteSerializer)
+    @action(detail=True, methods=["post"])
+    def open(self, request: Request, pk: Any = None) -> Response:
+        """Open the vote (draft → open); the present electorate is told."""
+        return self._step(votes.vote_open)
+
+    @extend_schema(request=None, responses=s.VoteSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: Any = None) -> Response:
+        """Close the vote (open → closed); the count becomes visible."""
+        return self._step(votes.vote_close)
+
+    @extend_schema(request=s.BallotSerializer, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def ballot(self, request: Request, pk: Any = None) -> Response:
+        """Cast the caller's ballot: {"choice"} for a resolution, {"choices":[option ids]} for an election."""
+        vote = self.get_object()
+        form = s.BallotSerializer(data=request_dict(request))
+        form.is_valid(raise_exception=True)
+        votes.ballot_cast(
+            actor=request.user,
+            vote=vote,
+            choice=form.validated_data.get("choice"),
+            choices=form.validated_data.get("choices"),
+        )
+        return Response(status=204)
+
+    @extend_schema(responses=s.VoteResultSerializer)
+    @action(detail=True, methods=["get"])
+    def result(self, request: Request, pk: Any = None) -> Response:
+        """Turnout, and once closed the counts and whether it was adopted (or who was elected)."""
+        return Response(s.VoteResultSerializer(votes.vote_result(self.get_object())).data)
+
+    @extend_schema(responses=s.BallotShownSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def ballots(self, request: Request, pk: Any = None) -> Response:
+        """Named vote: who chose what. Secret vote: only who voted."""
+        return Response(votes.ballots_shown(self.get_object()))
 
 
 class LeaveRequestViewSet(ScopedModelViewSet):
@@ -199,10 +406,9 @@ class CadenceReportView(APIView):
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A member's invitations as iCalendar; the private token in the URL is the only key (forged → 401)."""
-    member_id = signin.feed_member_id(token)
-    member = Member.objects.filter(pk=member_id).first() if member_id else None
+    member = services.feed_member(token)
     if member is None or request.method not in ("GET", "HEAD"):
-        return JsonResponse({"detail": "日历订阅链接无效。"}, status=401)
+        return JsonResponse({"detail": "日历订阅链接无效或已更新，请在“我的活动”页面重新订阅。"}, status=401)
     body = ics.calendar_text(member=member, activities=selectors.member_invitations(member=member))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="luzhi.ics"'
@@ -213,6 +419,8 @@ def register(router: SimpleRouter) -> list[URLPattern]:
     """Add this app's viewsets to the API router; return the cadence report's path."""
     router.register("activities", ActivityViewSet, basename="activity")
     router.register("leave-requests", LeaveRequestViewSet, basename="leave-request")
+    router.register("activity-materials", ActivityMaterialViewSet, basename="activity-material")
+    router.register("votes", VoteViewSet, basename="vote")
     router.register("reading-logs", ReadingLogViewSet, basename="reading-log")
     router.register("cadence-rules", CadenceRuleViewSet, basename="cadence-rule")
     return [

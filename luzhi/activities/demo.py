@@ -13,12 +13,23 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from luzhi.activities.models import Activity, Attendance, LeaveRequest, ReadingLog
+from luzhi.activities.models import (
+    Activity,
+    ActivityMaterial,
+    AgendaItem,
+    Attendance,
+    Ballot,
+    LeaveRequest,
+    ReadingLog,
+    Vote,
+    VoteTurnout,
+)
 from luzhi.core.periods import periods_of_year
 from luzhi.org.models import Committee, Member, MemberGroup, SpecialCommittee
 
@@ -183,6 +194,107 @@ def _invited(spec: dict[str, Any], people: dict[str, Any], rng: random.Random) -
     return []
 
 
+# Meetings have a time of day (会务); field trips, research and study stay all-day.
+MEETING_KINDS = {
+    "plenary",
+    "standing_committee",
+    "chair_meeting",
+    "party_group",
+    "office_party_group",
+    "consultation_plenary",
+    "consultation_standing",
+    "consultation_counterpart",
+    "consultation_sector",
+    "consultation_monthly",
+    "consultation_proposal",
+    "briefing",
+    "lecture",
+}
+
+
+def _timed(fields: dict[str, Any]) -> dict[str, Any]:
+    """Morning meetings (09:00, or 15:00 for 党组) ending after two and a half hours; plenaries all day."""
+    if fields["kind"] not in MEETING_KINDS:
+        return fields
+    hour = 15 if fields["kind"] in ("party_group", "office_party_group") else 9
+    starts_at = timezone.make_aware(datetime.combine(fields["start"], time(hour, 0)))
+    if fields["end"] > fields["start"] or fields["kind"] == "plenary":
+        ends_at = timezone.make_aware(datetime.combine(fields["end"], time(17, 30)))
+    else:
+        ends_at = starts_at + timedelta(hours=2, minutes=30)
+    return {**fields, "starts_at": starts_at, "ends_at": ends_at}
+
+
+def _agenda(activity: Activity) -> list[tuple[str, str, int]]:
+    """A meeting's agenda: 第一议题 first, then its business."""
+    first = ("第一议题：学习习近平总书记最新重要讲话和重要指示批示精神", "党组书记", 30)
+    business = {
+        K.PARTY_GROUP: [("传达学习上级有关会议精神", "党组成员", 20), ("研究部署近期重点工作", "党组书记", 40)],
+        K.OFFICE_PARTY_GROUP: [("研究机关党建工作", "机关党组书记", 30)],
+        K.CHAIR_MEETING: [("研究常委会会议议程", "秘书长", 30), ("审议重点提案督办方案", "提案委", 30)],
+        K.STANDING_COMMITTEE: [("专题协商议政", "各专委会", 60), ("审议有关人事事项", "秘书长", 20)],
+    }
+    return [first, *business.get(activity.kind, [])]
+
+
+def _papers_and_votes(
+    county: Committee, activities: list[Activity], rows: list[Attendance], rng: random.Random
+) -> Counter:
+    """The latest standing committee meeting held: its papers (PDF) and two votes with their ballots."""
+    created: Counter = Counter()
+    held = [a for a in activities if a.kind == K.STANDING_COMMITTEE and a.end < TODAY and a.pk]
+    if not held:
+        return created
+    meeting = max(held, key=lambda a: a.start)
+    from django.core.files.base import ContentFile
+    from weasyprint import HTML
+
+    for title in ("会议议程", "关于2026年度重点提案督办情况的报告（征求意见稿）"):
+        pdf = HTML(string=f'<meta charset="utf-8"><h1>{title}</h1><p>{meeting.title}</p>').write_pdf()
+        material = ActivityMaterial(committee=county, activity=meeting, title=title, name=f"{title}.pdf", size=len(pdf))
+        material.file.save(f"{title}.pdf", ContentFile(pdf), save=False)
+        material.save()
+        created["activities.ActivityMaterial"] += 1
+    present = [r.member_id for r in rows if r.activity_id == meeting.pk and r.status == S.PRESENT]
+    everyone = [r.member_id for r in rows if r.activity_id == meeting.pk]
+    closed = timezone.make_aware(datetime.combine(meeting.end, time(11, 0)))
+    resolution = Vote.objects.create(
+        committee=county,
+        activity=meeting,
+        title="关于通过《重点提案督办情况的报告》的决议",
+        method=Vote.Method.NAMED,
+        status=Vote.Status.CLOSED,
+        opened_at=closed - timedelta(minutes=10),
+        closed_at=closed,
+    )
+    election = Vote.objects.create(
+        committee=county,
+        activity=meeting,
+        title="补选常务委员",
+        kind=Vote.Kind.ELECTION,
+        method=Vote.Method.SECRET,
+        threshold=Vote.Threshold.MAJORITY_OF_ELECTORATE,
+        options=[{"id": 1, "label": "候选人甲"}, {"id": 2, "label": "候选人乙"}],
+        max_choices=1,
+        status=Vote.Status.CLOSED,
+        opened_at=closed - timedelta(minutes=20),
+        closed_at=closed - timedelta(minutes=12),
+    )
+    for vote in (resolution, election):
+        vote.electorate.set(everyone)
+    VoteTurnout.objects.bulk_create([VoteTurnout(vote=v, member_id=m) for v in (resolution, election) for m in present])
+    ballots = [
+        Ballot(vote=resolution, member_id=m, choice=rng.choices(["yes", "no", "abstain"], [90, 3, 7])[0])
+        for m in present
+    ]
+    ballots += [Ballot(vote=election, choices=[rng.choices([1, 2], [85, 15])[0]]) for _ in present]
+    rng.shuffle(ballots)
+    Ballot.objects.bulk_create(ballots)
+    created["activities.Vote"] += 2
+    created["activities.Ballot"] += len(ballots)
+    return created
+
+
 @transaction.atomic
 def demo_load(*, county: Committee) -> Counter:
     """Add the two demo years of activities, attendance, leave and reading to the county."""
@@ -214,11 +326,21 @@ def demo_load(*, county: Committee) -> Counter:
         fields = {k: v for k, v in spec.items() if k != "invite"}
         if law:
             fields["location"] = f"党组会议室（学法：{law}）"
-        new.append((Activity(committee=county, **fields), invited))
+        new.append((Activity(committee=county, **_timed(fields)), invited))
     if not new:
         return created
     Activity.objects.bulk_create([a for a, _ in new])
     created["activities.Activity"] += len(new)
+    agenda = [
+        AgendaItem(
+            committee=county, activity=a, order=n, title=title, presenter=who, minutes=minutes, first_topic=n == 1
+        )
+        for a, _ in new
+        if a.kind in (K.PARTY_GROUP, K.OFFICE_PARTY_GROUP, K.CHAIR_MEETING, K.STANDING_COMMITTEE) and a.pk
+        for n, (title, who, minutes) in enumerate(_agenda(a), start=1)
+    ]
+    AgendaItem.objects.bulk_create(agenda)
+    created["activities.AgendaItem"] += len(agenda)
 
     rows: list[Attendance] = []
     leaves: list[LeaveRequest] = []
@@ -256,6 +378,7 @@ def demo_load(*, county: Committee) -> Counter:
                 )
     Attendance.objects.bulk_create(rows)
     LeaveRequest.objects.bulk_create(leaves)
+    created += _papers_and_votes(county, [a for a, _ in new], rows, rng)
     created["activities.Attendance"] += len(rows)
     created["activities.LeaveRequest"] += len(leaves)
 

@@ -5,10 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
-from luzhi.activities.models import Activity, ReadingLog
+from luzhi.activities.models import Activity, ReadingLog, Vote
 from luzhi.org.forms import ScopedModelForm
 from luzhi.org.models import Member
+
+DATETIME_INPUTS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+class SignInForm(forms.Form):
+    code = forms.RegexField(
+        label="签到码",
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": "签到码是会场屏幕上的6位数字。", "required": "请输入签到码。"},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6, "class": "form-control"}
+        ),
+    )
 
 
 class ActivityForm(ScopedModelForm):
@@ -23,17 +37,61 @@ class ActivityForm(ScopedModelForm):
         help_text="可在保存后按专委会、小组、界别或全体常委批量邀请。",
     )
 
+    starts_at = forms.DateTimeField(
+        label="开始时间",
+        required=False,
+        input_formats=DATETIME_INPUTS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="会议请填写时间；全天活动（如视察）只填日期。",
+    )
+    ends_at = forms.DateTimeField(
+        label="结束时间",
+        required=False,
+        input_formats=DATETIME_INPUTS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
     class Meta:
         model = Activity
-        fields = ["kind", "title", "start", "end", "days", "location", "station", "special_committee", "group"]
+        fields = [
+            "kind",
+            "title",
+            "starts_at",
+            "ends_at",
+            "start",
+            "end",
+            "days",
+            "location",
+            "station",
+            "special_committee",
+            "group",
+        ]
+        labels = {"location": "会场/地点"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["days"].required = False
+        self.fields["start"].required = False
+        self.fields["end"].required = False
         self.fields["study"].widget.attrs.pop("class", None)
         if self.instance.pk:
             self.initial["study"] = self.instance.study
             self.initial["participants"] = list(self.instance.attendance.values_list("member_id", flat=True))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+        if ends_at and not starts_at:
+            self.add_error("starts_at", "请同时填写开始时间。")
+        elif starts_at:
+            data["start"] = timezone.localdate(starts_at)
+            data["end"] = timezone.localdate(ends_at or starts_at)
+            data["ends_at"] = ends_at or starts_at
+        elif not data.get("start") and "start" not in self.errors:
+            self.add_error("start", "请填写开始日期（全天活动）或开始时间（会议）。")
+        elif not data.get("end") and "end" not in self.errors:
+            data["end"] = data.get("start")
+        return data
 
 
 class ReadingLogForm(ScopedModelForm):
@@ -60,3 +118,20 @@ class InviteForm(forms.Form):
         ],
     )
     id = forms.IntegerField(required=False, min_value=1)
+
+
+class VoteForm(forms.Form):
+    title = forms.CharField(label="表决事项", max_length=200)
+    kind = forms.ChoiceField(label="类型", choices=Vote.Kind.choices)
+    method = forms.ChoiceField(label="方式", choices=Vote.Method.choices)
+    threshold = forms.ChoiceField(label="通过标准", choices=Vote.Threshold.choices, initial="majority_of_electorate")
+    options = forms.CharField(
+        label="候选人",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="选举时填写，每行一人；决议表决留空。",
+    )
+    max_choices = forms.IntegerField(label="应选人数", required=False, min_value=1, max_value=200)
+
+    def clean_options(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data.get("options", "").splitlines() if line.strip()]

@@ -1,9 +1,9 @@
-"""A member's invitations as iCalendar text (RFC 5545), written by hand: all-day events, escaped text."""
+"""A member's invitations as iCalendar text (RFC 5545), written by hand: timed meetings, all-day activities."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
@@ -30,8 +30,22 @@ def fold(line: str) -> str:
     return "\r\n ".join(out)
 
 
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _when(activity: Activity) -> list[str]:
+    """A meeting's start and end times (UTC), or an all-day activity's dates."""
+    if activity.starts_at is not None:
+        return [f"DTSTART:{_utc(activity.starts_at)}", f"DTEND:{_utc(activity.ends_at or activity.starts_at)}"]
+    return [
+        f"DTSTART;VALUE=DATE:{activity.start:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{activity.end + timedelta(days=1):%Y%m%d}",
+    ]
+
+
 def calendar_text(*, member: Member, activities: Iterable[Activity]) -> str:
-    """The VCALENDAR of the activities, one all-day VEVENT each."""
+    """The VCALENDAR of the activities, one VEVENT each."""
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
@@ -46,8 +60,7 @@ def calendar_text(*, member: Member, activities: Iterable[Activity]) -> str:
             "BEGIN:VEVENT",
             f"UID:activity-{activity.pk}-member-{member.pk}@luzhi",
             f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{activity.start:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{activity.end + timedelta(days=1):%Y%m%d}",
+            *_when(activity),
             f"SUMMARY:{escape(activity.title)}",
             f"CATEGORIES:{escape(activity.get_kind_display())}",
         ]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime, time
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from luzhi.core.scoping import CommitteeOwned
@@ -52,6 +56,10 @@ class Activity(CommitteeOwned):  # 履职活动
     title = models.CharField("名称", max_length=200)
     start = models.DateField("开始日期")
     end = models.DateField("结束日期")
+    # A meeting's time of day (会务); empty for an all-day activity such as a field trip, whose
+    # `start`/`end` dates are all there is. When given, `start`/`end` follow from them.
+    starts_at = models.DateTimeField("开始时间", null=True, blank=True)
+    ends_at = models.DateTimeField("结束时间", null=True, blank=True)
     days = models.PositiveSmallIntegerField("天数", blank=True, help_text="实地天数，默认为起止日期之间的天数")
     location = models.CharField("地点", max_length=200, blank=True)
     station = models.ForeignKey(Station, null=True, blank=True, on_delete=models.PROTECT, verbose_name="站室")
@@ -74,12 +82,39 @@ class Activity(CommitteeOwned):  # 履职活动
         return self.title
 
     def save(self, *args, **kwargs) -> None:
+        self.sync_dates()
         if self.days is None and self.start and self.end:
             self.days = (self.end - self.start).days + 1
         super().save(*args, **kwargs)
 
+    def sync_dates(self) -> None:
+        """`start`/`end` follow the timed fields (local dates) when they are set."""
+        if self.starts_at is not None:
+            self.start = timezone.localdate(self.starts_at)
+            if self.ends_at is None:
+                self.ends_at = self.starts_at
+        if self.ends_at is not None:
+            self.end = timezone.localdate(self.ends_at)
+
+    def opens_at(self) -> datetime:
+        """When the activity begins: its start time, else the start of its first day."""
+        if self.starts_at is not None:
+            return self.starts_at
+        return timezone.make_aware(datetime.combine(self.start, time.min))
+
+    def closes_at(self) -> datetime:
+        """When the activity ends: its end time, else the end of its last day."""
+        if self.ends_at is not None:
+            return self.ends_at
+        return timezone.make_aware(datetime.combine(self.end, time.max))
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        if (self.starts_at is None) != (self.ends_at is None) and self.ends_at is not None:
+            errors["starts_at"] = "请同时填写开始时间。"
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            errors["ends_at"] = "结束时间不能早于开始时间。"
+        self.sync_dates()
         if self.start and self.end and self.end < self.start:
             errors["end"] = "结束日期不能早于开始日期。"
         if self.days is None and self.start and self.end and not errors:
@@ -106,9 +141,18 @@ class Attendance(CommitteeOwned):  # 出席情况: one row per invited member
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendance", verbose_name="活动")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendance", verbose_name="委员")
+
+    class Answer(models.TextChoices):
+        ATTEND = "attend", "参加"
+        LEAVE = "leave", "请假"
+
     status = models.CharField("出席情况", max_length=10, choices=Status.choices, default=Status.INVITED)
     speech = models.BooleanField("大会发言", default=False)
     signed_in_at = models.DateTimeField("签到时间", null=True, blank=True)
+    # The member's reply to the invitation (回执); empty until they answer.
+    answer = models.CharField("回执", max_length=10, choices=Answer.choices, blank=True)
+    answer_reason = models.CharField("回执说明", max_length=500, blank=True)
+    answered_at = models.DateTimeField("回执时间", null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -286,3 +330,150 @@ class CadenceRule(CommitteeOwned):  # 制度要求: how often something must hap
     @property
     def is_person_scope(self) -> bool:
         return self.scope in self.PERSON_SCOPES
+
+
+class CalendarFeedKey(models.Model):  # 日历订阅密钥: renewing it stops every copy of the old link
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="calendar_feed_key")
+    key = models.CharField("密钥", max_length=32)
+    renewed_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "日历订阅密钥"
+
+    def __str__(self) -> str:
+        return f"{self.member_id}"
+
+
+def material_upload(instance: models.Model, filename: str) -> str:
+    """A random stored name (the title and file name stay in the row, never in the path)."""
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"activities/materials/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class ActivityMaterial(CommitteeOwned):  # 会议材料: paperless papers of a meeting
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="materials", verbose_name="活动")
+    title = models.CharField("标题", max_length=200)
+    file = models.FileField("文件", upload_to=material_upload, max_length=200)
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    # Withdrawn by the office after the meeting (drafts): nobody but the office reads it any more.
+    withdrawn_at = models.DateTimeField("收回时间", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["activity_id", "id"]
+        verbose_name = verbose_name_plural = "会议材料"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def scope_role(cls, qs: models.QuerySet, user: User) -> models.QuerySet:
+        """Office and leaders read every material; a member those of meetings they are invited to, until withdrawn."""
+        from luzhi.core.roles import Role
+
+        if user.is_superuser or user.role in (Role.OFFICE, Role.LEADER):
+            return qs
+        if user.role == Role.COMMITTEE_STAFF:
+            return qs.filter(activity__special_committee_id=user.special_committee_id)
+        if user.role == Role.MEMBER and user.member_id:
+            invited = Attendance.objects.filter(activity=models.OuterRef("activity"), member_id=user.member_id)
+            return qs.filter(models.Exists(invited), withdrawn_at__isnull=True)
+        return qs.none()
+
+
+class AgendaItem(CommitteeOwned):  # 议程: the ordered items of a meeting
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="agenda", verbose_name="活动")
+    order = models.PositiveSmallIntegerField("顺序")
+    title = models.CharField("议题", max_length=200)
+    presenter = models.CharField("汇报人", max_length=100, blank=True)
+    minutes = models.PositiveSmallIntegerField("时长（分钟）", null=True, blank=True)
+    # 第一议题: studying the latest speeches of the General Secretary, first on every agenda.
+    first_topic = models.BooleanField("第一议题", default=False)
+    materials = models.ManyToManyField(ActivityMaterial, blank=True, related_name="agenda_items", verbose_name="材料")
+
+    class Meta:
+        ordering = ["activity_id", "order", "id"]
+        verbose_name = verbose_name_plural = "议程"
+        constraints = [models.UniqueConstraint(fields=["activity", "order"], name="agenda_order_once")]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+
+class Vote(CommitteeOwned):  # 表决: a resolution or an election held at a meeting
+    # Set by the workflow only: an edit or a restore never writes them (core.audit).
+    workflow_fields = ("status", "opened_at", "closed_at", "options")
+
+    class Kind(models.TextChoices):
+        RESOLUTION = "resolution", "决议表决"
+        ELECTION = "election", "选举"
+
+    class Method(models.TextChoices):
+        NAMED = "named", "记名表决"
+        SECRET = "secret", "无记名投票"
+
+    class Threshold(models.TextChoices):
+        MAJORITY_OF_PRESENT = "majority_of_present", "到会过半数"
+        MAJORITY_OF_ELECTORATE = "majority_of_electorate", "应到过半数"
+        TWO_THIRDS_OF_ELECTORATE = "two_thirds_of_electorate", "应到三分之二以上"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "未开始"
+        OPEN = "open", "表决中"
+        CLOSED = "closed", "已结束"
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="votes", verbose_name="会议")
+    title = models.CharField("表决事项", max_length=200)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.RESOLUTION)
+    method = models.CharField("方式", max_length=10, choices=Method.choices, default=Method.NAMED)
+    threshold = models.CharField(
+        "通过标准", max_length=30, choices=Threshold.choices, default=Threshold.MAJORITY_OF_ELECTORATE
+    )
+    # Election candidates: [{"id": 1, "label": "张三"}, …], ids given by the server.
+    options = models.JSONField("候选人", default=list, blank=True)
+    max_choices = models.PositiveSmallIntegerField("应选人数", null=True, blank=True)
+    electorate = models.ManyToManyField(Member, related_name="+", blank=True, verbose_name="表决人")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    opened_at = models.DateTimeField("开始时间", null=True, blank=True)
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[electorate])
+
+    class Meta:
+        ordering = ["activity_id", "id"]
+        verbose_name = verbose_name_plural = "表决"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class VoteTurnout(models.Model):  # 已投票: who voted, and when — never what
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="turnout")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("投票时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["vote_id", "member_id"]
+        verbose_name = verbose_name_plural = "投票记录"
+        constraints = [models.UniqueConstraint(fields=["vote", "member"], name="vote_once_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.vote_id}:{self.member_id}"
+
+
+class Ballot(models.Model):  # 选票: what was chosen
+    """One ballot. A secret one names nobody and carries no time; its key is random, so neither
+    its id nor its order links it to the turnout row written in the same transaction."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
+    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField("意见", max_length=10, blank=True)  # yes / no / abstain
+    choices = models.JSONField("所选候选人", default=list, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "选票"
+
+    def __str__(self) -> str:
+        return str(self.vote_id)

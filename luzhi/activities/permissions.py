@@ -22,6 +22,12 @@ LEAVE_DECIDE = Rule(read=STAFF, write=STAFF)
 READING = Rule(read=_PEOPLE | _OFFICE, write=_PEOPLE)
 CADENCE_RULES = Rule(read=INSIDERS, write=_OFFICE)
 CADENCE_REPORT = Rule(read=STAFF | {Role.LEADER}, write=frozenset())
+# Meeting papers: everyone inside reads what their scope allows (ActivityMaterial.scope_role).
+MATERIALS = Rule(read=INSIDERS, write=STAFF)
+# Votes: staff set them up and run them; everyone inside reads them; members cast ballots.
+# The auditor reads votes too (who voted; for a secret vote never what).
+VOTES = Rule(read=INSIDERS | {Role.AUDITOR}, write=STAFF)
+BALLOT = Rule(read=_PEOPLE, write=_PEOPLE)
 SIGN_IN = Rule(read=_PEOPLE, write=_PEOPLE)
 CALENDAR_FEED = Rule(read=_PEOPLE, write=_PEOPLE)
 

@@ -1,9 +1,20 @@
 from typing import Any
 
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField
 
-from luzhi.activities.models import Activity, Attendance, CadenceRule, LeaveRequest, ReadingLog
+from luzhi.activities.models import (
+    Activity,
+    ActivityMaterial,
+    AgendaItem,
+    Attendance,
+    CadenceRule,
+    LeaveRequest,
+    ReadingLog,
+    Vote,
+)
 from luzhi.core.api import LuzhiSerializer, ScopedRelatedField
 from luzhi.org.models import Member
 
@@ -29,6 +40,8 @@ class ActivitySerializer(LuzhiSerializer):
         child_relation=ScopedRelatedField(queryset=Member.objects.all()), required=False, label="参加委员"
     )
     days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=366, label="天数")
+    # The meeting's place: API.md calls it `venue`; `location` is the same field under its older name.
+    venue = serializers.CharField(source="location", required=False, allow_blank=True, max_length=200, label="会场")
 
     class Meta:
         model = Activity
@@ -39,7 +52,10 @@ class ActivitySerializer(LuzhiSerializer):
             "title",
             "start",
             "end",
+            "starts_at",
+            "ends_at",
             "days",
+            "venue",
             "location",
             "station",
             "special_committee",
@@ -48,6 +64,25 @@ class ActivitySerializer(LuzhiSerializer):
             "participants",
         ]
         read_only_fields = ["committee"]
+        extra_kwargs = {"start": {"required": False}, "end": {"required": False}}
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """A timed meeting gives `starts_at` (and `ends_at`); an all-day one gives `start` (and `end`)."""
+        attrs = super().validate(attrs)
+        starts_at, ends_at = attrs.get("starts_at"), attrs.get("ends_at")
+        if ends_at is not None and starts_at is None and getattr(self.instance, "starts_at", None) is None:
+            raise serializers.ValidationError({"starts_at": ["请同时填写开始时间。"]})
+        if starts_at is not None:
+            attrs["start"] = timezone.localdate(starts_at)
+            attrs["end"] = timezone.localdate(ends_at or starts_at)
+            attrs.setdefault("ends_at", starts_at)
+        elif ends_at is not None:
+            attrs["end"] = timezone.localdate(ends_at)
+        if self.instance is None:
+            if attrs.get("start") is None:
+                raise serializers.ValidationError({"start": ["请填写开始日期（全天活动）或开始时间（会议）。"]})
+            attrs.setdefault("end", attrs["start"])
+        return attrs
 
     def to_representation(self, instance: Activity) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -55,6 +90,67 @@ class ActivitySerializer(LuzhiSerializer):
             data["study"] = "、".join(Activity.Study(t).label for t in instance.study if t in Activity.Study.values)
             data["participants"] = len(data["participants"])
         return data
+
+
+class MaterialIdsField(serializers.ListField):
+    """Material ids in, material ids out (read from the prefetched relation)."""
+
+    def to_representation(self, data: Any) -> list[int]:
+        if hasattr(data, "all"):
+            return sorted(m.pk for m in data.all())
+        return super().to_representation(data)
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    order = serializers.IntegerField(min_value=1, max_value=999, label="顺序")
+    title = serializers.CharField(max_length=200, label="议题")
+    presenter = serializers.CharField(max_length=100, required=False, allow_blank=True, label="汇报人")
+    minutes = serializers.IntegerField(min_value=1, max_value=1440, required=False, allow_null=True, label="时长")
+    materials = MaterialIdsField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, max_length=50, label="材料"
+    )
+    first_topic = serializers.BooleanField(required=False, default=False, label="第一议题")
+
+    class Meta:
+        model = AgendaItem
+        fields = ["order", "title", "presenter", "minutes", "materials", "first_topic"]
+
+
+class ActivityMaterialSerializer(LuzhiSerializer):
+    class Meta:
+        model = ActivityMaterial
+        fields = ["id", "committee", "activity", "title", "name", "size", "uploaded_at", "withdrawn_at"]
+        read_only_fields = fields
+
+
+class RsvpSerializer(serializers.Serializer):
+    answer = serializers.ChoiceField(choices=Attendance.Answer.choices, label="回执")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, label="请假事由")
+
+
+class RsvpRowSerializer(serializers.ModelSerializer):
+    member = serializers.IntegerField(source="member_id", label="委员")
+    name = serializers.CharField(source="member.name", label="姓名")
+    answer = serializers.SerializerMethodField(label="回执")  # null: not answered yet
+    reason = serializers.CharField(source="answer_reason", label="说明")
+    at = serializers.DateTimeField(source="answered_at", allow_null=True, label="回执时间")
+
+    class Meta:
+        model = Attendance
+        fields = ["member", "name", "answer", "reason", "at"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Attendance.Answer.choices, allow_null=True))
+    def get_answer(self, row: Attendance) -> str | None:
+        return row.answer or None
+
+
+class SignInCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=20, label="签到码")
+
+
+class SignInCodeShownSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    expires_at = serializers.DateTimeField()
 
 
 class AttendanceEntrySerializer(serializers.ModelSerializer):
@@ -102,5 +198,72 @@ class InviteSerializer(serializers.Serializer):
         return attrs
 
 
-class SignInSerializer(serializers.Serializer):
-    token = serializers.CharField(max_length=500)
+class VoteOptionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    label = serializers.CharField(max_length=100)
+
+
+class VoteSerializer(LuzhiSerializer):
+    """A vote; `options` are given as labels (or {"label"}) and come back with the ids the server set."""
+
+    options = serializers.ListField(child=serializers.JSONField(), required=False, max_length=200, label="候选人")
+    electorate = ParticipantsField(
+        child_relation=ScopedRelatedField(queryset=Member.objects.all()), required=False, label="表决人"
+    )
+
+    class Meta:
+        model = Vote
+        fields = [
+            "id",
+            "committee",
+            "activity",
+            "title",
+            "kind",
+            "method",
+            "threshold",
+            "options",
+            "max_choices",
+            "electorate",
+            "status",
+            "opened_at",
+            "closed_at",
+        ]
+        read_only_fields = ["committee", "status", "opened_at", "closed_at"]
+
+    def validate_options(self, value: list[Any]) -> list[str]:
+        labels = []
+        for item in value:
+            label = item.get("label") if isinstance(item, dict) else item
+            if not isinstance(label, str):
+                raise serializers.ValidationError("候选人应为姓名字符串或 {label}。")
+            labels.append(label)
+        return labels
+
+    def to_representation(self, instance: Vote) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if self.context.get("xlsx"):
+            data["options"] = "、".join(o["label"] for o in instance.options)
+            data["electorate"] = len(data["electorate"])
+        return data
+
+
+class BallotSerializer(serializers.Serializer):
+    choice = serializers.ChoiceField(choices=["yes", "no", "abstain"], required=False, label="意见")
+    choices = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=10_000), required=False, max_length=200, label="候选人"
+    )
+
+
+class VoteResultSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    electorate = serializers.IntegerField()
+    present = serializers.IntegerField()
+    cast = serializers.IntegerField()
+    counts = serializers.DictField(child=serializers.IntegerField(), allow_null=True)
+    adopted = serializers.BooleanField(allow_null=True)
+    elected = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
+
+
+class BallotShownSerializer(serializers.Serializer):
+    member = serializers.IntegerField()
+    choice = serializers.JSONField(required=False)

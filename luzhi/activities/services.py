@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
-from datetime import date
-from pathlib import Path
+from datetime import datetime
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -14,13 +15,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from luzhi.activities import signin
-from luzhi.activities.models import Activity, Attendance, CadenceRule, LeaveRequest, ReadingLog
+from luzhi.activities.models import (
+    Activity,
+    ActivityMaterial,
+    AgendaItem,
+    Attendance,
+    CadenceRule,
+    CalendarFeedKey,
+    LeaveRequest,
+    ReadingLog,
+)
 from luzhi.activities.permissions import may_manage
 from luzhi.activities.workflow import leave_next_status
 from luzhi.core.audit import delete_as, save_as
 from luzhi.core.errors import WorkflowError
 from luzhi.core.notifications import notify
 from luzhi.core.services import object_create, object_delete, object_update
+from luzhi.core.uploads import check_upload
 from luzhi.org.models import Committee, Member
 
 SEED_RULES = Path(__file__).resolve().parents[1] / "org" / "data" / "seed_rules.yaml"
@@ -64,12 +75,24 @@ def activity_schedule(
     return activity
 
 
+def _times_follow_dates(activity: Activity, data: dict[str, Any]) -> dict[str, Any]:
+    """Moving a timed meeting to other days (dates given, times not) keeps its times of day."""
+    data = dict(data)
+    for day, moment in (("start", "starts_at"), ("end", "ends_at")):
+        old = getattr(activity, moment)
+        if day in data and moment not in data and old is not None and data[day] is not None:
+            clock = timezone.localtime(old).time()
+            data[moment] = timezone.make_aware(datetime.combine(data[day], clock))
+    return data
+
+
 @transaction.atomic
 def activity_update(
     *, actor: Any, activity: Activity, data: dict[str, Any], participants: Iterable[Member] | None = None
 ) -> Activity:
     """Change an activity (and, when given, its invited list)."""
     _check_manage(actor, activity)
+    data = _times_follow_dates(activity, data)
     dates_move = "start" in data or "end" in data
     if dates_move and "days" not in data and activity.days == (activity.end - activity.start).days + 1:
         activity.days = None  # the default follows the new dates
@@ -123,6 +146,8 @@ def attendance_record(*, actor: Any, activity: Activity, entries: list[dict[str,
         seen.add(member_id)
     if errors:
         raise ValidationError({"attendance": errors})
+    if timezone.now() < activity.opens_at() and any(e["status"] != Attendance.Status.LEAVE for e in entries):
+        raise WorkflowError("活动尚未开始，只能登记请假；出席、缺席、列席须在开始后登记。")
     for entry in entries:
         row = rows[entry["member"]]
         speech = entry.get("speech", False)
@@ -177,20 +202,181 @@ def leave_request_decide(*, actor: Any, leave: LeaveRequest, approve: bool, note
     return leave
 
 
-@transaction.atomic
-def attendance_sign_in(*, actor: Any, activity: Activity, token: str, today: date | None = None) -> Attendance:
-    """Mark the signed-in member present at the activity the signed link names."""
-    signin.check_token(token, activity_id=activity.pk, today=today)
+def _my_row(actor: Any, activity: Activity, *, lock: bool = False) -> Attendance:
+    """The caller's own attendance row of the activity, or PermissionDenied when not invited."""
     member = getattr(actor, "member", None)
-    row = activity.attendance.select_for_update().filter(member=member).first() if member else None
+    rows = activity.attendance.select_for_update() if lock else activity.attendance.all()
+    row = rows.filter(member=member).first() if member else None
     if row is None:
-        raise ValidationError({"detail": "您不在该活动的参加名单中，不能签到。"})
+        raise PermissionDenied("您不在该活动的参加名单中。")
+    return row
+
+
+# Wrong sign-in codes one member may try per activity before waiting (a code has 10^6 values).
+SIGN_IN_TRIES = 10
+SIGN_IN_LOCK_SECONDS = 600
+
+
+@transaction.atomic
+def attendance_sign_in(*, actor: Any, activity: Activity, code: str, now: datetime | None = None) -> Attendance:
+    """Mark the invited caller present with the code shown at the door; signing in twice is harmless."""
+    from django.core.cache import cache
+
+    now = now or timezone.now()
+    row = _my_row(actor, activity, lock=True)
+    if now < activity.opens_at() - signin.OPENS_BEFORE:
+        raise WorkflowError("签到尚未开始：会议开始前1小时起可以签到。")
+    if now > activity.closes_at():
+        raise WorkflowError("会议已结束，不能再签到。")
     if row.status == Attendance.Status.PRESENT:
-        raise WorkflowError("您已签到，无需重复签到。")
+        return row
+    tries_key = f"luzhi:sign-in-tries:{activity.pk}:{row.member_id}"
+    tries = cache.get(tries_key, 0)
+    if tries >= SIGN_IN_TRIES:
+        raise ValidationError({"code": "签到码错误次数过多，请10分钟后再试，或请会务人员登记。"})
+    if not signin.code_is_valid(code, activity.pk, now):
+        cache.set(tries_key, tries + 1, SIGN_IN_LOCK_SECONDS)
+        raise ValidationError({"code": "签到码不正确或已过期，请扫描会场屏幕上最新的二维码。"})
     row.status = Attendance.Status.PRESENT
-    row.signed_in_at = timezone.now()
+    row.signed_in_at = now
     save_as(row, actor=actor)
     return row
+
+
+@transaction.atomic
+def invitation_answer(*, actor: Any, activity: Activity, answer: str, reason: str = "") -> Attendance:
+    """The invited member's reply (回执): attend, or leave — which becomes a leave request to decide."""
+    row = _my_row(actor, activity, lock=True)
+    if answer not in Attendance.Answer.values:
+        raise ValidationError({"answer": "回执只能是参加（attend）或请假（leave）。"})
+    reason = (reason or "").strip()
+    if answer == Attendance.Answer.LEAVE and not reason:
+        raise ValidationError({"reason": "请假请填写事由。"})
+    if timezone.now() > activity.closes_at():
+        raise WorkflowError("活动已结束，不能再回执。")
+    if row.status != Attendance.Status.INVITED:
+        raise WorkflowError(f"您的出席情况已登记为“{row.get_status_display()}”，不能再回执。")
+    pending = activity.leave_requests.filter(member=row.member, status=LeaveRequest.Status.PENDING).exists()
+    if answer == Attendance.Answer.ATTEND and pending:
+        raise WorkflowError("您的请假申请正在审批，如改为参加请联系会务人员。")
+    if answer == Attendance.Answer.LEAVE and not pending:
+        leave_request_create(actor=actor, activity=activity, reason=reason[:1000])
+    row.answer, row.answer_reason, row.answered_at = answer, reason[:500], timezone.now()
+    save_as(row, actor=actor)
+    return row
+
+
+# ---- agenda and materials ---------------------------------------------------------------
+
+
+@transaction.atomic
+def material_add(*, actor: Any, activity: Activity, file: Any, title: str = "") -> ActivityMaterial:
+    """Store one paper of the meeting (a PDF, Word, image…, checked by its content)."""
+    _check_manage(actor, activity)
+    check_upload(file, field="file", accept="any")
+    title = (title or "").strip() or PurePosixPath(file.name).stem
+    return object_create(
+        actor=actor,
+        model=ActivityMaterial,
+        data={
+            "committee": activity.committee,
+            "activity": activity,
+            "title": title[:200],
+            "file": file,
+            "name": file.name[:200],
+            "size": file.size,
+        },
+    )
+
+
+@transaction.atomic
+def material_withdraw(*, actor: Any, material: ActivityMaterial) -> ActivityMaterial:
+    """Withdraw a material after the meeting: from now on only the office reads it."""
+    _check_manage(actor, material.activity)
+    if material.withdrawn_at is None:
+        material.withdrawn_at = timezone.now()
+        save_as(material, actor=actor)
+    return material
+
+
+AGENDA_MAX = 60
+
+
+@transaction.atomic
+def agenda_set(*, actor: Any, activity: Activity, items: list[dict[str, Any]]) -> list[AgendaItem]:
+    """Replace the agenda with these items (all or nothing); 第一议题, when present, must come first."""
+    _check_manage(actor, activity)
+    if len(items) > AGENDA_MAX:
+        raise ValidationError({"agenda": f"议程最多{AGENDA_MAX}项。"})
+    own = {m.pk: m for m in activity.materials.all()}
+    errors: list[str] = []
+    orders = [item["order"] for item in items]
+    if len(set(orders)) != len(orders):
+        errors.append("议程顺序不能重复。")
+    ranked = sorted(items, key=lambda item: item["order"])
+    for n, item in enumerate(ranked, start=1):
+        if not item["title"].strip():
+            errors.append(f"第{n}项：请填写议题。")
+        foreign = [m for m in item.get("materials", []) if m not in own]
+        if foreign:
+            errors.append(f"第{n}项：材料 {foreign} 不属于本活动。")
+        if item.get("first_topic") and n != 1:
+            errors.append("第一议题须排在议程第一项。")
+    if errors:
+        raise ValidationError({"agenda": errors})
+    activity.agenda.all().delete()
+    saved = AgendaItem.objects.bulk_create(
+        [
+            AgendaItem(
+                committee_id=activity.committee_id,
+                activity=activity,
+                order=item["order"],
+                title=item["title"].strip(),
+                presenter=(item.get("presenter") or "").strip(),
+                minutes=item.get("minutes"),
+                first_topic=bool(item.get("first_topic")),
+            )
+            for item in ranked
+        ]
+    )
+    if any(row.pk is None for row in saved):  # backends that do not return ids from bulk inserts
+        saved = list(activity.agenda.order_by("order"))
+    AgendaItem.materials.through.objects.bulk_create(
+        [
+            AgendaItem.materials.through(agendaitem_id=row.pk, activitymaterial_id=m)
+            for row, item in zip(saved, ranked, strict=True)
+            for m in dict.fromkeys(item.get("materials", []))
+        ]
+    )
+    save_as(activity, actor=actor)  # the agenda change is an audited change of the activity
+    return saved
+
+
+def feed_key(member: Member) -> str:
+    """The member's current calendar feed key ("" until they first renew the link)."""
+    row = CalendarFeedKey.objects.filter(member=member).only("key").first()
+    return row.key if row else ""
+
+
+@transaction.atomic
+def feed_renew(*, actor: Any, member: Member) -> str:
+    """Give the member a new calendar feed link: every copy of the old one stops working."""
+    if getattr(actor, "member_id", None) != member.pk:
+        raise PermissionDenied("只能更新自己的日历订阅链接。")
+    key = secrets.token_urlsafe(16)
+    CalendarFeedKey.objects.update_or_create(member=member, defaults={"key": key})
+    return key
+
+
+def feed_member(token: str) -> Member | None:
+    """The active member a feed link belongs to, or None (forged, renewed since, or left the committee)."""
+    claim = signin.feed_claim(token)
+    if claim is None:
+        return None
+    member = Member.objects.filter(pk=claim[0], status=Member.Status.ACTIVE).first()
+    if member is None or not secrets.compare_digest(feed_key(member), claim[1]):
+        return None
+    return member
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import io
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,22 +11,32 @@ import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db import models
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from luzhi.activities import permissions, selectors, services, signin
+from luzhi.activities import permissions, selectors, services, signin, votes
 from luzhi.activities.cadence import cadence_cell_records, cadence_report
-from luzhi.activities.forms import ActivityForm, InviteForm, LeaveForm, ReadingLogForm
-from luzhi.activities.models import Activity, Attendance, CadenceRule, LeaveRequest, ReadingLog
+from luzhi.activities.forms import ActivityForm, InviteForm, LeaveForm, ReadingLogForm, SignInForm, VoteForm
+from luzhi.activities.models import (
+    Activity,
+    ActivityMaterial,
+    Attendance,
+    CadenceRule,
+    LeaveRequest,
+    ReadingLog,
+    Vote,
+)
 from luzhi.core.errors import WorkflowError
 from luzhi.core.pages import add_service_errors, paginate, posted, query_year, rule_required
 from luzhi.core.periods import periods_of_year
 from luzhi.core.permissions import can
-from luzhi.core.scoping import access_by_id
+from luzhi.core.scoping import access_by_id, visible_to
 from luzhi.org.models import MemberGroup, Sector, SpecialCommittee
 from luzhi.org.selectors import acting_committee
 
@@ -88,8 +99,15 @@ def activity_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
     manage = permissions.may_manage(request.user, activity)
     member = getattr(request.user, "member", None)
     mine = activity.attendance.filter(member=member).first() if member else None
+    materials = visible_to(activity.materials.all(), request.user)
+    agenda = list(
+        activity.agenda.prefetch_related(Prefetch("materials", queryset=materials, to_attr="shown")).order_by("order")
+    )
     context: dict[str, Any] = {
         "activity": activity,
+        "agenda": agenda,
+        "materials": list(materials.order_by("id")),
+        "votes": list(activity.votes.order_by("id")),
         "manage": manage,
         "mine": mine,
         "statuses": [c for c in Attendance.Status.choices if c[0] != Attendance.Status.INVITED],
@@ -101,6 +119,11 @@ def activity_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(
             rows=rows,
             counts={s: sum(1 for r in rows if r.status == s) for s in Attendance.Status.values},
+            answers={
+                "attend": sum(1 for r in rows if r.answer == Attendance.Answer.ATTEND),
+                "leave": sum(1 for r in rows if r.answer == Attendance.Answer.LEAVE),
+                "none": sum(1 for r in rows if not r.answer),
+            },
             invite_form=InviteForm(),
             invite_choices={
                 "special_committee": SpecialCommittee.objects.filter(committee=activity.committee),
@@ -108,6 +131,8 @@ def activity_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
                 "sector": Sector.objects.filter(committee=activity.committee),
             },
             leaves=activity.leave_requests.select_related("member").order_by("-created_at"),
+            agenda_rows=[*agenda, *[None] * AGENDA_BLANK_ROWS],
+            agenda_row_count=len(agenda) + AGENDA_BLANK_ROWS,
         )
     return render(request, "activities/activity_detail.html", context)
 
@@ -167,8 +192,10 @@ def attendance_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the attendance form: one status (and speech) per invited member, all or nothing."""
     activity = access_by_id(request.user, Activity, pk)
     entries = []
+    # "The rest are present": every member left unrecorded on the form gets this status (no 44 drop-downs).
+    fill = request.POST.get("fill", "")
     for row in activity.attendance.all():
-        status = request.POST.get(f"status-{row.member_id}", "")
+        status = request.POST.get(f"status-{row.member_id}", "") or fill
         if status:
             entries.append(
                 {
@@ -211,31 +238,248 @@ def invite_page(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("activities:activity-detail", pk=pk)
 
 
-@rule_required(permissions.ACTIVITIES, "write")
-def activity_qr_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """The activity's sign-in QR code (SVG), pointing at a signed link valid until the day after it ends."""
+def _local_next(request: HttpRequest) -> str:
+    """The posted `next` when it is a path on this site (never another site: no open redirect)."""
+    target = request.POST.get("next", "")
+    ok = url_has_allowed_host_and_scheme(target, allowed_hosts=None) and target.startswith("/")
+    return target if ok and not target.startswith("//") else ""
+
+
+def _managed(request: HttpRequest, pk: int) -> Activity:
     activity = access_by_id(request.user, Activity, pk)
     if not permissions.may_manage(request.user, activity):
         raise PermissionDenied("专委会工作人员只能管理本专委会的活动。")
-    token = signin.sign_in_token(activity.pk, signin.default_valid_until(activity.end))
-    url = request.build_absolute_uri(reverse("activities:sign-in", args=[activity.pk, token]))
-    svg = segno.make(url, error="m").svg_inline(scale=6, border=2)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return activity
+
+
+def _door_context(request: HttpRequest, activity: Activity) -> dict[str, Any]:
+    code, expires_at = signin.current_code(activity.pk)
+    url = request.build_absolute_uri(reverse("activities:signin", args=[activity.pk])) + f"?code={code}"
+    qr = segno.make(url, error="m")
+    return {"activity": activity, "code": code, "expires_at": expires_at, "url": url, "qr": qr}
+
+
+@rule_required(permissions.ATTENDANCE, "write")
+def door_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The screen at the door: the QR of the current sign-in code, renewed every minute, and the count so far."""
+    activity = _managed(request, pk)
+    context = _door_context(request, activity)
+    counts = activity.attendance.aggregate(
+        invited=Count("id"), present=Count("id", filter=models.Q(status=Attendance.Status.PRESENT))
+    )
+    context.update(counts=counts, now=timezone.now())
+    template = "activities/door_code.html" if request.headers.get("HX-Request") else "activities/door.html"
+    return render(request, template, context)
+
+
+@rule_required(permissions.ATTENDANCE, "write")
+def activity_qr_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The current sign-in code's QR as a standalone SVG image (with its namespace, so it shows)."""
+    activity = _managed(request, pk)
+    buffer = io.BytesIO()
+    _door_context(request, activity)["qr"].save(buffer, kind="svg", scale=6, border=2, xmldecl=False)
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @rule_required(permissions.SIGN_IN)
-def sign_in_page(request: HttpRequest, pk: int, token: str) -> HttpResponse:
-    """Opened from the QR code at the door: marks the invited member present, or says clearly why not."""
+def sign_in_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Opened from the QR at the door (code filled in) or by hand: one tap signs the invited member in."""
     activity = access_by_id(request.user, Activity, pk)
-    try:
-        services.attendance_sign_in(actor=request.user, activity=activity, token=token)
-    except ValidationError as exc:
-        outcome, message = "danger", "；".join(exc.messages)
-    except WorkflowError as exc:
-        outcome, message = "warning", exc.message
+    form = SignInForm(request.POST if request.method == "POST" else None, initial={"code": request.GET.get("code")})
+    outcome = message = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_sign_in(actor=request.user, activity=activity, code=form.cleaned_data["code"].strip())
+        except ValidationError as exc:
+            outcome, message = "danger", "；".join(exc.messages)
+        except WorkflowError as exc:
+            outcome, message = "warning", exc.message
+        except PermissionDenied as exc:
+            outcome, message = "danger", str(exc)
+        else:
+            outcome, message = "success", "签到成功，欢迎参加！"
+    return render(
+        request,
+        "activities/sign_in.html",
+        {"activity": activity, "form": form, "outcome": outcome, "message": message},
+        status=200,
+    )
+
+
+AGENDA_BLANK_ROWS = 3
+
+
+@require_POST
+@rule_required(permissions.ACTIVITIES, "write")
+def agenda_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the agenda form: one row per item (empty rows ignored), all or nothing."""
+    activity = _managed(request, pk)
+    items, errors = [], []
+    for n in range(1, int(_int(request.POST.get("rows"), 0, 0, services.AGENDA_MAX + AGENDA_BLANK_ROWS)) + 1):
+        title = request.POST.get(f"title-{n}", "").strip()
+        if not title:
+            continue
+        minutes = request.POST.get(f"minutes-{n}", "").strip()
+        chosen = [int(m) for m in request.POST.getlist(f"materials-{n}") if m.isascii() and m.isdigit()]
+        if minutes and not (minutes.isascii() and minutes.isdigit() and 1 <= int(minutes) <= 1440):
+            errors.append(f"第{n}行：时长应为1–1440的分钟数。")
+        items.append(
+            {
+                "order": len(items) + 1,
+                "title": title[:200],
+                "presenter": request.POST.get(f"presenter-{n}", "").strip()[:100],
+                "minutes": int(minutes) if minutes and not errors else None,
+                "first_topic": request.POST.get(f"first-{n}") == "on",
+                "materials": chosen[:50],
+            }
+        )
+    if not errors:
+        try:
+            services.agenda_set(actor=request.user, activity=activity, items=items)
+        except ValidationError as exc:
+            errors = exc.messages
+    if errors:
+        messages.error(request, "议程未保存：" + "；".join(errors))
     else:
-        outcome, message = "success", "签到成功，欢迎参加！"
-    return render(request, "activities/sign_in.html", {"activity": activity, "outcome": outcome, "message": message})
+        messages.success(request, f"已保存议程（{len(items)}项）。")
+    return redirect(reverse("activities:activity-detail", args=[pk]) + "#agenda")
+
+
+@require_POST
+@rule_required(permissions.ACTIVITIES, "write")
+def material_upload_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload one paper of the meeting."""
+    activity = _managed(request, pk)
+    file = request.FILES.get("file")
+    if file is None:
+        messages.error(request, "请选择要上传的文件。")
+    else:
+        try:
+            services.material_add(actor=request.user, activity=activity, file=file, title=request.POST.get("title", ""))
+        except ValidationError as exc:
+            messages.error(request, "未上传：" + "；".join(exc.messages))
+        else:
+            messages.success(request, "已上传会议材料。")
+    return redirect(reverse("activities:activity-detail", args=[pk]) + "#materials")
+
+
+@require_POST
+@rule_required(permissions.ACTIVITIES, "write")
+def material_withdraw_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a paper: members can no longer open it."""
+    material = access_by_id(request.user, ActivityMaterial, pk)
+    try:
+        services.material_withdraw(actor=request.user, material=material)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已收回“{material.title}”。")
+    return redirect(reverse("activities:activity-detail", args=[material.activity_id]) + "#materials")
+
+
+@rule_required(permissions.MATERIALS)
+def material_file_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a paper in the browser (only the invited, the office and leaders; others 404)."""
+    from luzhi.activities.api import material_response
+
+    return material_response(request, access_by_id(request.user, ActivityMaterial, pk))
+
+
+# ---- votes ------------------------------------------------------------------------------
+
+
+@rule_required(permissions.VOTES, "write")
+def vote_new_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set up a vote at this meeting: a resolution (赞成/反对/弃权) or an election (candidates, seats)."""
+    activity = _managed(request, pk)
+    form = VoteForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data, "activity": activity}
+        try:
+            vote = votes.vote_create(actor=request.user, data=data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已创建表决“{vote.title}”。")
+            return redirect("activities:vote-ballot", pk=vote.pk)
+    return render(request, "activities/vote_form.html", {"form": form, "activity": activity})
+
+
+def _vote_context(request: HttpRequest, vote: Vote) -> dict[str, Any]:
+    result = votes.vote_result(vote)
+    member_id = getattr(request.user, "member_id", None)
+    mine = {
+        "elector": bool(member_id) and vote.electorate.filter(pk=member_id).exists(),
+        "voted": bool(member_id) and vote.turnout.filter(member_id=member_id).exists(),
+        "present": bool(member_id)
+        and vote.activity.attendance.filter(member_id=member_id, status=Attendance.Status.PRESENT).exists(),
+    }
+    counts = result["counts"] or {}
+    labels = {str(o["id"]): o["label"] for o in vote.options}
+    rows = [(votes.CHOICE_LABELS.get(k) or labels.get(k, k), n) for k, n in counts.items()]
+    elected = [labels.get(str(i), i) for i in result["elected"] or []]
+    return {
+        "vote": vote,
+        "result": result,
+        "rows": rows,
+        "elected": elected,
+        "mine": mine,
+        "manage": permissions.may_manage(request.user, vote.activity),
+    }
+
+
+@rule_required(permissions.VOTES)
+def vote_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One vote: the member's ballot on a phone; for staff the controls and the hall screen (turnout, then result)."""
+    vote = access_by_id(request.user, Vote, pk, qs=Vote.objects.select_related("activity"))
+    if request.method == "POST":
+        step = request.POST.get("step", "")
+        try:
+            if step in ("open", "close"):
+                if not can(request.user, permissions.VOTES, "write"):
+                    raise PermissionDenied("只有会务人员可以开始或结束表决。")
+                (votes.vote_open if step == "open" else votes.vote_close)(actor=request.user, vote=vote)
+                messages.success(request, "表决已开始。" if step == "open" else "表决已结束。")
+            else:
+                picked = [int(c) for c in request.POST.getlist("choices") if c.isascii() and c.isdigit()]
+                votes.ballot_cast(
+                    actor=request.user,
+                    vote=vote,
+                    choice=request.POST.get("choice") or None,
+                    choices=picked if vote.kind == Vote.Kind.ELECTION else None,
+                )
+                messages.success(request, "投票成功。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        except (WorkflowError, PermissionDenied) as exc:
+            messages.error(request, getattr(exc, "message", None) or str(exc))
+        return redirect("activities:vote-ballot", pk=pk)
+    context = _vote_context(request, vote)
+    if request.headers.get("HX-Request"):
+        return render(request, "activities/vote_screen.html", context)
+    return render(request, "activities/vote.html", context)
+
+
+@require_POST
+@rule_required(permissions.SIGN_IN, "write")
+def rsvp_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invited member's reply from the activity page: attend, or leave with a reason."""
+    activity = access_by_id(request.user, Activity, pk)
+    answer = request.POST.get("answer", "")
+    try:
+        services.invitation_answer(
+            actor=request.user, activity=activity, answer=answer, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, "未提交：" + "；".join(exc.messages))
+    except (WorkflowError, PermissionDenied) as exc:
+        messages.error(request, getattr(exc, "message", None) or str(exc))
+    else:
+        done = "已回执：参加。" if answer == Attendance.Answer.ATTEND else "已回执请假，请假申请已提交，请等待审批。"
+        messages.success(request, done)
+    return redirect(_local_next(request) or reverse("activities:activity-detail", args=[pk]))
 
 
 # ---- leave -----------------------------------------------------------------------------
@@ -285,7 +529,7 @@ def leave_decide_page(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"已{'批准' if approve else '不批准'}{leave.member}的请假。")
-    return redirect(request.POST.get("next") or reverse("activities:leave-list"))
+    return redirect(_local_next(request) or reverse("activities:leave-list"))
 
 
 # ---- member's own pages: invitations, reading log, calendar feed ----------------------------
@@ -330,7 +574,12 @@ def my_activities_page(request: HttpRequest) -> HttpResponse:
     member = request.user.member
     if member is None:
         raise Http404
-    feed = request.build_absolute_uri(reverse("activity-feed", args=[signin.feed_token(member.pk)]))
+    if request.method == "POST" and request.POST.get("renew_feed"):
+        services.feed_renew(actor=request.user, member=member)
+        messages.success(request, "已生成新的订阅链接，旧链接已失效，请在日历应用中重新订阅。")
+        return redirect("activities:mine")
+    token = signin.feed_token(member.pk, services.feed_key(member))
+    feed = request.build_absolute_uri(reverse("activity-feed", args=[token]))
     upcoming = selectors.my_upcoming(member=member, today=timezone.localdate())
     return render(request, "activities/mine.html", {"rows": upcoming, "feed": feed})
 

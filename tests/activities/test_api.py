@@ -1,11 +1,9 @@
 """Activities, attendance, leave, reading logs and cadence over the REST API (API.md)."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
-from django.utils import timezone
 
-from luzhi.activities import signin
 from luzhi.activities.models import Activity, Attendance, CadenceRule, LeaveRequest, ReadingLog
 from luzhi.core.models import Notification
 from luzhi.org.models import Member
@@ -236,35 +234,6 @@ def test_leave_needs_an_invitation_and_a_reason(api, users, committee):
     assert LeaveRequest.objects.count() == 1
     assert api(users["office"]).get("/api/v1/leave-requests/").json()["count"] == 1
     assert api(users["leader"]).get("/api/v1/leave-requests/").json()["count"] == 0
-
-
-# ---- sign-in --------------------------------------------------------------------------
-
-
-def test_sign_in_with_the_activitys_token(api, users, activity_with):
-    user = users["member"]
-    today = timezone.localdate()
-    activity = activity_with([user.member], start=today, end=today)
-    other = activity_with([user.member], start=today, end=today)
-    url = f"/api/v1/activities/{activity.pk}/sign-in/"
-    client = api(user)
-    expired = signin.sign_in_token(activity.pk, today - timedelta(days=1))
-    assert client.post(url, {"token": expired}, format="json").status_code == 400
-    assert client.post(url, {"token": signin.sign_in_token(other.pk, today)}, format="json").status_code == 400
-    assert client.post(url, {"token": "forged:token"}, format="json").status_code == 400
-    token = signin.sign_in_token(activity.pk, today)
-    assert client.post(url, {"token": token}, format="json").status_code == 200
-    assert Attendance.objects.get(activity=activity).status == "present"
-    twice = client.post(url, {"token": token}, format="json")
-    assert twice.status_code == 409 and "已签到" in twice.json()["detail"]
-
-
-def test_sign_in_refuses_members_not_invited(api, users, committee):
-    today = timezone.localdate()
-    activity = af.ActivityFactory(committee=committee, start=today, end=today)
-    token = signin.sign_in_token(activity.pk, today)
-    r = api(users["member"]).post(f"/api/v1/activities/{activity.pk}/sign-in/", {"token": token}, format="json")
-    assert r.status_code == 400 and not Attendance.objects.exists()
 
 
 # ---- reading logs ---------------------------------------------------------------------

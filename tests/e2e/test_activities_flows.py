@@ -44,7 +44,7 @@ def test_leave_on_a_phone_then_approval_and_attendance_change_the_report(page, p
     login(phone_page, live_server, users["leader"].username, PASSWORD)
     phone_page.goto(f"{live_server.url}/activities/{activity.pk}/")
     phone_page.fill("#id_reason", "参加县委常委会")
-    phone_page.get_by_role("button", name="提交请假申请").click()
+    phone_page.get_by_role("button", name="回执：请假").click()
     phone_page.wait_for_load_state("networkidle")
     assert "参加县委常委会" in phone_page.content()
     assert LeaveRequest.objects.get(activity=activity, member=asking).status == LeaveRequest.Status.PENDING
