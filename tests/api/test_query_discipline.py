@@ -132,7 +132,7 @@ def _more_rows(county: Committee) -> None:
 
     from luzhi.accounts.services import device_token_create
     from luzhi.core.audit import audit_office_grant
-    from luzhi.core.models import Notification
+    from luzhi.notifications.models import Notification
     from luzhi.opinions.models import Bulletin
     from luzhi.participation.models import Material, StudyEntry, Theme, Topic
     from tests.ledger.factories import PlanFactory

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from luzhi.activities.models import Attendance
-from luzhi.core.models import Notification
+from luzhi.notifications.models import Notification
 from luzhi.scoring import ledger
 from luzhi.scoring.models import ScoreAdjustment, ScoreAppeal
 

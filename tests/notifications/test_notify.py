@@ -1,7 +1,7 @@
 import pytest
 
-from luzhi.core.models import Notification
-from luzhi.core.notifications import notify, unread_count
+from luzhi.notifications.models import Notification
+from luzhi.notifications.services import notify, unread_count
 
 pytestmark = pytest.mark.django_db
 
