@@ -88,6 +88,7 @@ class NotificationSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = NotificationSettings
         fields = ["sms", "email", "wecom", "dingtalk", "digest"]
+        extra_kwargs = {name: {"required": True} for name in fields}  # a PUT states them all; PATCH some
 
 
 class NotificationSettingsView(APIView):

@@ -177,7 +177,10 @@ def test_the_daily_digest_sends_one_message_per_channel_and_day(users, send, sms
 def test_choosing_instant_again_releases_what_was_held(users, send, sms_outbox, api):
     member = users["member"]
     client = api(member)
-    assert client.put("/api/v1/me/notification-settings/", {**_prefs(), "digest": "daily"}, format="json").status_code == 200
+    assert (
+        client.put("/api/v1/me/notification-settings/", {**_prefs(), "digest": "daily"}, format="json").status_code
+        == 200
+    )
     send([member])
     assert Delivery.objects.get().status == "held"
     assert client.put("/api/v1/me/notification-settings/", _prefs(), format="json").status_code == 200
