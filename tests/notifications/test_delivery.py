@@ -205,3 +205,14 @@ def test_without_a_worker_the_web_process_sends_within_seconds(users, settings, 
     while time.monotonic() < deadline and Delivery.objects.get().status != "sent":
         time.sleep(0.05)
     assert Delivery.objects.get().status == "sent"
+
+
+def test_the_send_command_reports_what_it_did(users, send, sms_outbox):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    send([users["member"]])
+    out = StringIO()
+    call_command("send_notifications", stdout=out)
+    assert out.getvalue().startswith("发送 1，") and len(sms_outbox) == 1

@@ -14,7 +14,8 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=500, help="本次最多发送的条数")
 
     def handle(self, *args: Any, limit: int = 500, **options: Any) -> None:
-        figures = jobs.call("send_notifications", limit=limit)
+        figures = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0, "digests": 0}
+        figures.update(jobs.call("send_notifications", limit=limit) or {})
         self.stdout.write(
             f"发送 {figures['sent']}，稍后重试 {figures['retry']}，失败 {figures['failed']}，"
             f"未发送 {figures['skipped']}，每日汇总 {figures['digests']}"
