@@ -135,7 +135,7 @@ def _more_rows(county: Committee) -> None:
 
     from luzhi.accounts.services import device_token_create
     from luzhi.core.audit import audit_office_grant
-    from luzhi.notifications.models import Delivery, GroupChannel, Notification
+    from luzhi.notifications.models import Delivery, Notification
     from luzhi.opinions.models import Bulletin
     from luzhi.participation.models import Material, StudyEntry, Theme, Topic
     from tests.ledger.factories import PlanFactory
@@ -148,9 +148,6 @@ def _more_rows(county: Committee) -> None:
     material = Material.objects.filter(committee=county).first()
     member_user = User.objects.filter(committee=county, role="member").first()
     for n in range(2):
-        GroupChannel.objects.create(
-            committee=county, kind="webhook", url=f"https://hooks.example.com/{n}", events=["notice_published"]
-        )
         Theme.objects.create(committee=county, topic=topic, name=f"主题{n}")
         StudyEntry.objects.create(
             committee=county, material=material, member=member_user.member, kind="read", date=date(2026, 3, n + 1)
