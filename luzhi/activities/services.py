@@ -20,7 +20,7 @@ from luzhi.activities.workflow import leave_next_status
 from luzhi.core.audit import delete_as, save_as
 from luzhi.core.errors import WorkflowError
 from luzhi.core.services import object_create, object_delete, object_update
-from luzhi.notifications.services import announce, notify
+from luzhi.notifications.services import broadcast, notify
 from luzhi.org.models import Committee, Member
 
 SEED_RULES = Path(__file__).resolve().parents[1] / "org" / "data" / "seed_rules.yaml"
@@ -67,9 +67,9 @@ def _notify_invited(activity: Activity, members: Iterable[Member]) -> None:
     )
 
 
-def _announce_activity(activity: Activity, kind: str, verb: str) -> None:
+def _broadcast_activity(activity: Activity, kind: str, verb: str) -> None:
     dates = str(activity.start) if activity.end == activity.start else f"{activity.start}至{activity.end}"
-    announce(
+    broadcast(
         committee=activity.committee_id,
         kind=kind,
         title=f"【{verb}】{activity.title}",
@@ -91,7 +91,7 @@ def activity_schedule(
     activity.full_clean()
     save_as(activity, actor=actor)
     _set_participants(actor=actor, activity=activity, members=participants)
-    _announce_activity(activity, "activity_scheduled", "会议活动安排")
+    _broadcast_activity(activity, "activity_scheduled", "会议活动安排")
     return activity
 
 
@@ -108,7 +108,7 @@ def activity_update(
     _check_manage(actor, activity)
     if participants is not None:
         _set_participants(actor=actor, activity=activity, members=participants)
-    _announce_activity(activity, "activity_changed", "会议活动变更")
+    _broadcast_activity(activity, "activity_changed", "会议活动变更")
     return activity
 
 
@@ -121,7 +121,7 @@ def activity_cancel(*, actor: Any, activity: Activity) -> None:
     for row in activity.attendance.all():
         delete_as(row, actor=actor)
     activity.leave_requests.all().delete()
-    _announce_activity(activity, "activity_cancelled", "会议活动取消")
+    _broadcast_activity(activity, "activity_cancelled", "会议活动取消")
     object_delete(actor=actor, instance=activity)
 
 

@@ -2,7 +2,7 @@
 
 `notify` tells people something that concerns each of them (an invitation, a decision, a
 deadline): one inbox row per person, once per key, and a delivery over each of the person's
-own channels (see channels.py and their settings). `announce` tells a committee's group
+own channels (see channels.py and their settings). `broadcast` tells a committee's group
 channels committee news (events.COMMITTEE_EVENTS): it never writes to anyone's inbox, and
 `notify` never reaches a group. Both act after the caller's transaction commits.
 """
@@ -93,7 +93,7 @@ def _plan_person_deliveries(*, user_ids: list[int], key: str) -> int:
     return len(rows)
 
 
-def announce(*, committee: Any, kind: str, title: str, body: str = "", link: str = "", key: str) -> None:
+def broadcast(*, committee: Any, kind: str, title: str, body: str = "", link: str = "", key: str) -> None:
     """Post committee news to that committee's group channels that carry `kind`, on commit; once per key."""
     if kind not in COMMITTEE_EVENTS:
         raise ValueError(f"{kind!r} is not a committee-level event (see notifications.events)")

@@ -17,7 +17,7 @@ from luzhi.core.errors import WorkflowError
 from luzhi.core.services import object_create
 from luzhi.core.uploads import check_upload, check_uploads
 from luzhi.notifications.models import Notification
-from luzhi.notifications.services import announce, notify
+from luzhi.notifications.services import broadcast, notify
 from luzhi.org.models import Committee, Member
 from luzhi.participation.models import (
     Audience,
@@ -122,7 +122,7 @@ def notice_publish(
     )
     if audience == Audience.ALL:
         # Only a notice to the whole committee is committee news; one to chosen members stays theirs.
-        announce(
+        broadcast(
             committee=committee,
             kind="notice_published",
             title=f"【{notice.get_kind_display()}】{notice.title}",

@@ -216,3 +216,13 @@ def test_the_send_command_reports_what_it_did(users, send, sms_outbox):
     out = StringIO()
     call_command("send_notifications", stdout=out)
     assert out.getvalue().startswith("发送 1，") and len(sms_outbox) == 1
+
+
+def test_with_celery_on_new_deliveries_are_queued_to_the_worker(users, send, settings, monkeypatch, sms_outbox):
+    from luzhi.core import jobs
+
+    queued = []
+    settings.LUZHI_CELERY = True
+    monkeypatch.setattr(jobs, "run", lambda name, **kwargs: queued.append(name))
+    send([users["member"]])
+    assert queued == ["send_notifications"] and not sms_outbox

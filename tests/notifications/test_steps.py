@@ -174,11 +174,11 @@ def test_a_robot_that_answers_an_error_is_a_failed_delivery_its_office_sees(user
     assert [r["id"] for r in rows] == [delivery.pk] and "sign not match" in rows[0]["error"]
 
 
-def test_announce_takes_committee_events_only(committee):
-    from luzhi.notifications.services import announce
+def test_broadcast_takes_committee_events_only(committee):
+    from luzhi.notifications.services import broadcast
 
     with pytest.raises(ValueError):
-        announce(committee=committee, kind="score_appeal_decided", title="x", key="k")
+        broadcast(committee=committee, kind="score_appeal_decided", title="x", key="k")
 
 
 def test_the_dingtalk_signature_is_hmac_sha256_of_timestamp_and_secret():
