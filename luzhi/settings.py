@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "luzhi.research",
     "luzhi.ledger",
     "luzhi.participation",
+    "luzhi.notifications",
     "luzhi.scoring",
     "luzhi.dashboard",
 ]
@@ -76,6 +77,7 @@ LUZHI_DOMAIN_APPS = [
     "luzhi.ledger",
     "luzhi.participation",
     "luzhi.scoring",
+    "luzhi.notifications",
     "luzhi.accounts",
 ]
 
@@ -269,8 +271,9 @@ LOGGING = {
 # throttling of the token endpoint is separate (issue 8), so axes' IP hint does not apply.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# Mail, used by the notification e-mail channel when LUZHI_NOTIFY_EMAIL=1 (see core/notifications.py,
-# which also reads LUZHI_NOTIFY_WEBHOOK_URL, LUZHI_NOTIFY_WEBHOOK_TIMEOUT and LUZHI_NOTIFY_SINCE_DAYS).
+# Mail, used by the notification e-mail channel when LUZHI_NOTIFY_EMAIL=1. The other channels'
+# settings (LUZHI_NOTIFY_*, LUZHI_WECOM_*, LUZHI_DINGTALK_*) are read from the environment by
+# luzhi/notifications/channels.py and dispatch.py, where each is described.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -199,3 +199,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any)
         terminalreporter.section("tests not run: system packages missing")
         for report in skipped:
             terminalreporter.write_line(f"NOT RUN: {report.nodeid}")
+
+
+@pytest.fixture(autouse=True)
+def _notifications_not_sent_in_the_background(settings: Any) -> None:
+    """No sweeper thread in tests: tests that deliver call luzhi.notifications.dispatch.sweep() themselves."""
+    settings.LUZHI_NOTIFY_DISPATCH = "off"

@@ -29,9 +29,9 @@ from luzhi.activities.permissions import may_manage
 from luzhi.activities.workflow import leave_next_status
 from luzhi.core.audit import delete_as, save_as
 from luzhi.core.errors import WorkflowError
-from luzhi.core.notifications import notify
 from luzhi.core.services import object_create, object_delete, object_update
 from luzhi.core.uploads import check_upload
+from luzhi.notifications.services import broadcast, notify
 from luzhi.org.models import Committee, Member
 
 SEED_RULES = Path(__file__).resolve().parents[1] / "org" / "data" / "seed_rules.yaml"
@@ -55,9 +55,39 @@ def _set_participants(*, actor: Any, activity: Activity, members: Iterable[Membe
             if row.status != Attendance.Status.INVITED:
                 raise ValidationError({"participants": f"{row.member}已有出席记录，不能移出参加名单。"})
             delete_as(row, actor=actor)
-    for member_id, member in wanted.items():
-        if member_id not in have:
-            save_as(Attendance(committee_id=activity.committee_id, activity=activity, member=member), actor=actor)
+    new = [member for member_id, member in wanted.items() if member_id not in have]
+    for member in new:
+        save_as(Attendance(committee_id=activity.committee_id, activity=activity, member=member), actor=actor)
+    _notify_invited(activity, new)
+
+
+def _notify_invited(activity: Activity, members: Iterable[Member]) -> None:
+    from luzhi.accounts.models import User
+
+    member_ids = [m.pk for m in members]
+    if not member_ids:
+        return
+    when = activity.start if activity.start == activity.end else f"{activity.start}至{activity.end}"
+    notify(
+        users=User.objects.filter(member_id__in=member_ids, is_active=True),
+        kind="activity_invited",
+        title=f"邀请您参加：{activity.title}",
+        body=f"时间：{when}。请按时参加；不能参加请在平台上请假。",
+        link=f"/activities/{activity.pk}/",
+        key=f"activity_invited:{activity.pk}",
+    )
+
+
+def _broadcast_activity(activity: Activity, kind: str, verb: str) -> None:
+    dates = str(activity.start) if activity.end == activity.start else f"{activity.start}至{activity.end}"
+    broadcast(
+        committee=activity.committee_id,
+        kind=kind,
+        title=f"【{verb}】{activity.title}",
+        body=f"{activity.get_kind_display()}，{dates}",
+        link=f"/activities/{activity.pk}/",
+        key=f"{kind}:{activity.pk}:{activity.version}",
+    )
 
 
 @transaction.atomic
@@ -72,6 +102,7 @@ def activity_schedule(
     activity.full_clean()
     save_as(activity, actor=actor)
     _set_participants(actor=actor, activity=activity, members=participants)
+    _broadcast_activity(activity, "activity_scheduled", "会议活动安排")
     return activity
 
 
@@ -100,6 +131,7 @@ def activity_update(
     _check_manage(actor, activity)
     if participants is not None:
         _set_participants(actor=actor, activity=activity, members=participants)
+    _broadcast_activity(activity, "activity_changed", "会议活动变更")
     return activity
 
 
@@ -112,6 +144,7 @@ def activity_cancel(*, actor: Any, activity: Activity) -> None:
     for row in activity.attendance.all():
         delete_as(row, actor=actor)
     activity.leave_requests.all().delete()
+    _broadcast_activity(activity, "activity_cancelled", "会议活动取消")
     object_delete(actor=actor, instance=activity)
 
 
@@ -123,6 +156,7 @@ def activity_invite(*, actor: Any, activity: Activity, members: Iterable[Member]
     new = [m for m in members if m.pk not in have and m.committee_id == activity.committee_id]
     for member in new:
         save_as(Attendance(committee_id=activity.committee_id, activity=activity, member=member), actor=actor)
+    _notify_invited(activity, new)
     return len(new)
 
 
@@ -349,6 +383,14 @@ def agenda_set(*, actor: Any, activity: Activity, items: list[dict[str, Any]]) -
         ]
     )
     save_as(activity, actor=actor)  # the agenda change is an audited change of the activity
+    broadcast(
+        committee=activity.committee_id,
+        kind="agenda_changed",
+        title=f"议程更新：{activity.title}",
+        body="；".join(f"{row.order}. {row.title}" for row in saved)[:1000],
+        link=reverse("activities:activity-detail", args=[activity.pk]),
+        key=f"agenda-{activity.pk}-{activity.version}",
+    )
     return saved
 
 

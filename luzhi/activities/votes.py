@@ -22,7 +22,7 @@ from luzhi.activities.models import Activity, Attendance, Ballot, Vote, VoteTurn
 from luzhi.activities.permissions import may_manage
 from luzhi.core.audit import save_as
 from luzhi.core.errors import WorkflowError
-from luzhi.core.notifications import notify
+from luzhi.notifications.services import notify
 from luzhi.org.models import Member
 
 CHOICES = ("yes", "no", "abstain")

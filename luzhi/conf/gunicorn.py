@@ -19,7 +19,10 @@ def post_worker_init(worker: Any) -> None:
     is loaded gets no hints rather than waiting (see luzhi.core.similarity.warm_up).
     """
     from luzhi.core import similarity
+    from luzhi.notifications import dispatch
 
     gc.collect()
     gc.freeze()
     similarity.start_warm_up(then=gc.freeze)
+    # Without a Celery worker, this process sends due notifications and retries (every 20 s).
+    dispatch.start_sweeper()

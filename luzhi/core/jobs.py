@@ -48,7 +48,6 @@ def job(name: str, *, description: str, schedule: dict[str, Any] | None = None) 
 
 def registry() -> dict[str, Job]:
     """Every declared job (importing each app's jobs.py once)."""
-    import luzhi.core.core_jobs  # noqa: F401 - core's own jobs
     import luzhi.core.exports  # noqa: F401 - documents rendered by a worker
 
     app_modules("jobs")

@@ -58,35 +58,6 @@ class AuditEntry(models.Model):
         return qs.filter(models.Q(committee_id=user.committee_id) | unowned)
 
 
-class Notification(models.Model):
-    """One message to one user: the in-app inbox. Channels (mail, webhook) deliver the same rows."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        verbose_name="接收人",
-    )
-    kind = models.CharField("类别", max_length=50)
-    title = models.CharField("标题", max_length=200)
-    body = models.TextField("内容", blank=True)
-    link = models.CharField("链接", max_length=300, blank=True)
-    # A message is sent once: the same key for the same user is never stored (or sent) twice.
-    key = models.CharField("去重键", max_length=200)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
-    read_at = models.DateTimeField("已读时间", null=True, blank=True)
-    emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = verbose_name_plural = "通知"
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")]
-        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
-
-    def __str__(self) -> str:
-        return self.title
-
-
 class TextIndexEntry(models.Model):
     """The stored terms of one indexed text (see core.similarity); one row per object.
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from luzhi.core.audit import save_as
 from luzhi.core.errors import WorkflowError
-from luzhi.core.notifications import notify
 from luzhi.core.roles import Role
 from luzhi.core.similarity import index_text
+from luzhi.notifications.services import notify
 from luzhi.opinions.models import (
     SIMILARITY_NAMESPACE,
     Bulletin,

@@ -56,6 +56,8 @@ class MemberForm(ScopedModelForm):
             "workplace",
             "phone",
             "status",
+            "wecom_userid",
+            "dingtalk_userid",
         ]
 
 

@@ -245,6 +245,13 @@ class Member(CommitteeOwned):  # 政协委员
         validators=[RegexValidator(r"^1\d{10}$", "手机号码应为以1开头的11位数字。")],
     )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # The member's own accounts in the committee's 企业微信 / 钉钉, for notifications to reach them there.
+    wecom_userid = models.CharField(
+        "企业微信账号", max_length=64, blank=True, help_text="企业微信通讯录中的账号（UserID），用于向本人推送通知。"
+    )
+    dingtalk_userid = models.CharField(
+        "钉钉账号", max_length=64, blank=True, help_text="钉钉通讯录中的 userid，用于向本人推送工作通知。"
+    )
     history = HistoricalRecords()
 
     class Meta:

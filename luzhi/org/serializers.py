@@ -103,6 +103,8 @@ class MemberSerializer(LuzhiSerializer):
             "workplace",
             "phone",
             "status",
+            "wecom_userid",
+            "dingtalk_userid",
         ]
         read_only_fields = ["committee"]
 
@@ -114,6 +116,10 @@ class MemberSerializer(LuzhiSerializer):
                 data["phone"] = mask_phone(data["phone"])
             if data.get("birth_date"):
                 data["birth_date"] = f"{str(data['birth_date'])[:4]}-**-**"
+            # Personal contact accounts, like the phone: the office's to see.
+            for name in ("wecom_userid", "dingtalk_userid"):
+                if data.get(name):
+                    data[name] = "***"
         return data
 
 

@@ -14,10 +14,10 @@ from django.utils import timezone
 from luzhi.activities.models import Attendance, ReadingLog
 from luzhi.core.audit import save_as
 from luzhi.core.errors import WorkflowError
-from luzhi.core.models import Notification
-from luzhi.core.notifications import notify
 from luzhi.core.services import object_create
 from luzhi.core.uploads import check_upload, check_uploads
+from luzhi.notifications.models import Notification
+from luzhi.notifications.services import broadcast, notify
 from luzhi.org.models import Committee, Member
 from luzhi.participation.models import (
     Audience,
@@ -120,6 +120,16 @@ def notice_publish(
         link=f"/participation/notices/{notice.pk}/",
         key=f"notice:{notice.pk}",
     )
+    if audience == Audience.ALL:
+        # Only a notice to the whole committee is committee news; one to chosen members stays theirs.
+        broadcast(
+            committee=committee,
+            kind="notice_published",
+            title=f"【{notice.get_kind_display()}】{notice.title}",
+            body=notice.body[:200],
+            link=f"/participation/notices/{notice.pk}/",
+            key=f"notice:{notice.pk}",
+        )
     return notice
 
 

@@ -16,10 +16,10 @@ from django.utils import timezone
 from luzhi.core import similarity
 from luzhi.core.audit import delete_as, save_as
 from luzhi.core.errors import WorkflowError
-from luzhi.core.notifications import notify
 from luzhi.core.roles import Role
 from luzhi.core.uploads import sniff_upload
 from luzhi.core.workdays import add_workdays
+from luzhi.notifications.services import notify
 from luzhi.org.models import Member, Unit
 from luzhi.proposals.models import (
     AdjustRequest,

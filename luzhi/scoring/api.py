@@ -1,4 +1,4 @@
-"""REST endpoints of scoring (API.md "Study log and scoring") and the notification inbox."""
+"""REST endpoints of scoring (API.md "Study log and scoring")."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from rest_framework.views import APIView
 
 from luzhi.core import schema
 from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
-from luzhi.core.models import Notification
 from luzhi.core.periods import parse_year
 from luzhi.core.permissions import RolePermission
 from luzhi.core.roles import Role
@@ -267,52 +266,11 @@ class ScoreAppealViewSet(ScopedModelViewSet):
         return Response(self.get_serializer(appeal).data)
 
 
-class NotificationSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "title", "body", "link", "created_at", "read_at"]
-        read_only_fields = fields
-
-
-class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
-    """The caller's own inbox (nobody reads another's): newest first, ?unread=true; mark read."""
-
-    serializer_class = NotificationSerializer
-    permission_classes = [IsAuthenticated]
-    queryset = Notification.objects.none()  # the schema's model; requests use get_queryset
-
-    def get_queryset(self) -> QuerySet:
-        if getattr(self, "swagger_fake_view", False):
-            return Notification.objects.none()
-        qs = Notification.objects.filter(user=self.request.user)
-        if self.request.query_params.get("unread") in ("1", "true"):
-            qs = qs.filter(read_at__isnull=True)
-        return qs
-
-    @extend_schema(request=None)
-    @action(detail=True, methods=["post"])
-    def read(self, request: Request, pk: Any = None) -> Response:
-        """Mark one message read."""
-        notification = self.get_object()
-        if notification.read_at is None:
-            notification.read_at = timezone.now()
-            notification.save(update_fields=["read_at"])
-        return Response(self.get_serializer(notification).data)
-
-    @extend_schema(request=None, responses=inline_serializer("ReadAll", {"marked": serializers.IntegerField()}))
-    @action(detail=False, methods=["post"], url_path="read-all")
-    def read_all(self, request: Request) -> Response:
-        """Mark every unread message read."""
-        marked = Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
-        return Response({"marked": marked})
-
-
 def register(router: SimpleRouter) -> list[URLPattern]:
     """Add this app's viewsets to the API router; the member paths are matched before the router's."""
     router.register("score-rules", ScoreRuleSetViewSet, basename="score-rule-set")
     router.register("scores", ScoresViewSet, basename="score")
     router.register("score-appeals", ScoreAppealViewSet, basename="score-appeal")
-    router.register("notifications", NotificationViewSet, basename="notification")
     return [
         path("members/<int:pk>/ledger/", MemberLedgerView.as_view(), name="member-ledger"),
         path("members/<int:pk>/duty-report/", DutyReportView.as_view(), name="member-duty-report"),

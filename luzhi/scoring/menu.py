@@ -13,7 +13,6 @@ def sections() -> list[Section]:
                 ("履职积分", "scoring:scores", "trophy", scoring.SCORES, "read"),
                 ("积分申诉", "scoring:appeals", "chat-left-dots", scoring.APPEAL_DECISIONS, "read"),
                 ("考评细则", "scoring:rules", "list-check", scoring.RULE_SETS, "read"),
-                ("消息", "scoring:inbox", "bell", scoring.INBOX, "read"),
             ],
         )
     ]

@@ -183,23 +183,3 @@ class ScoreAdjustment(CommitteeOwned):  # 积分调整: the office's correction,
         if user.role in (Role.OFFICE, Role.LEADER) or user.is_superuser:
             return qs
         return qs.none()
-
-
-class NotificationDelivery(models.Model):
-    """That one stored notification went out over one channel (mail, webhook): never twice.
-
-    Kept here because core's models belong to another owner; it only refers to core.Notification.
-    """
-
-    notification = models.ForeignKey("core.Notification", on_delete=models.CASCADE, related_name="deliveries")
-    channel = models.CharField("渠道", max_length=20)
-    delivered_at = models.DateTimeField("发送时间", auto_now_add=True)
-    ok = models.BooleanField("成功", default=True)
-    error = models.CharField("错误", max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "通知发送记录"
-        constraints = [models.UniqueConstraint(fields=["notification", "channel"], name="notification_delivered_once")]
-
-    def __str__(self) -> str:
-        return f"{self.notification_id} → {self.channel}"

@@ -19,4 +19,3 @@ APPEAL_DECISIONS = Rule(read=_OFFICE, write=_OFFICE)
 DASHBOARD = Rule(read=_OVERSEERS, write=_NOBODY)
 # "My duty record": those who have a member record of their own.
 MY_PAGE = Rule(read=_MEMBERS, write=_NOBODY)
-INBOX = Rule(read=frozenset(Role), write=frozenset(Role))

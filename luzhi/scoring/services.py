@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from luzhi.core.audit import save_as
 from luzhi.core.errors import WorkflowError
-from luzhi.core.notifications import notify
 from luzhi.core.services import object_create
+from luzhi.notifications.services import notify
 from luzhi.org.models import Committee, Member
 from luzhi.scoring import rules
 from luzhi.scoring.ledger import member_ledger, rule_set_for

@@ -11,7 +11,4 @@ urlpatterns = [
     path("appeals/", views.appeals_page, name="appeals"),
     re_path(r"^appeals/(?P<pk>[0-9]+)/(?P<step>accept|refuse)/$", views.appeal_decide_page, name="appeal-decide"),
     path("rules/", views.rules_page, name="rules"),
-    path("inbox/", views.inbox_page, name="inbox"),
-    path("inbox/<int:pk>/read/", views.inbox_read_page, name="inbox-read"),
-    path("inbox/read-all/", views.inbox_read_all_page, name="inbox-read-all"),
 ]

@@ -13,8 +13,6 @@ from django.views.decorators.http import require_POST
 
 from luzhi.activities.models import Attendance
 from luzhi.core.errors import WorkflowError
-from luzhi.core.models import Notification
-from luzhi.core.notifications import unread_count
 from luzhi.core.pages import paginate, query_year, rule_required
 from luzhi.core.periods import YEAR_INVALID, parse_year
 from luzhi.core.permissions import can
@@ -243,30 +241,3 @@ def rules_page(request: HttpRequest) -> HttpResponse:
         "scoring/rules.html",
         {"sets": sets, "can_write": can_write, "next_year": (sets[0].year + 1) if sets else timezone.localdate().year},
     )
-
-
-def inbox_page(request: HttpRequest) -> HttpResponse:
-    """The caller's own messages, newest first."""
-    qs = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
-    return render(request, "scoring/inbox.html", {"page": paginate(request, qs), "unread": unread_count(request.user)})
-
-
-@require_POST
-def inbox_read_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mark one of the caller's messages read (and follow its link when asked)."""
-    notification = Notification.objects.filter(user=request.user, pk=pk).first()
-    if notification is None:
-        raise Http404
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
-    if request.POST.get("next") and notification.link.startswith("/") and not notification.link.startswith("//"):
-        return redirect(notification.link)
-    return redirect("scoring:inbox")
-
-
-@require_POST
-def inbox_read_all_page(request: HttpRequest) -> HttpResponse:
-    """Mark every message of the caller read."""
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
-    return redirect("scoring:inbox")

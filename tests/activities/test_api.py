@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from luzhi.activities.models import Activity, Attendance, CadenceRule, LeaveRequest, ReadingLog
-from luzhi.core.models import Notification
+from luzhi.notifications.models import Notification
 from luzhi.org.models import Member
 from tests import factories as f
 from tests.activities import factories as af

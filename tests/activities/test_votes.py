@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from luzhi.activities.models import Ballot, Vote, VoteTurnout
-from luzhi.core.models import Notification
+from luzhi.notifications.models import Notification
 from tests import factories as f
 from tests.activities import factories as af
 

@@ -62,6 +62,10 @@ PAGES: dict[str, int] = {
     "ledger:board": 20,  # office
     "ledger:monthly": 10,  # office
     "ledger:plan": 11,  # office
+    "notifications:channels": 9,  # office
+    "notifications:deliveries": 9,  # office
+    "notifications:inbox": 10,  # office
+    "notifications:settings": 9,  # office
     "opinions:bulletins": 9,  # office
     "opinions:grassroots": 9,  # office
     "opinions:list": 11,  # office
@@ -91,7 +95,6 @@ PAGES: dict[str, int] = {
     "proposals:stats": 13,  # office
     "research:year": 9,  # office
     "scoring:appeals": 9,  # office
-    "scoring:inbox": 10,  # office
     "scoring:mine": 19,  # leader
     "scoring:rules": 8,  # office
     "scoring:scores": 13,  # office
@@ -132,7 +135,7 @@ def _more_rows(county: Committee) -> None:
 
     from luzhi.accounts.services import device_token_create
     from luzhi.core.audit import audit_office_grant
-    from luzhi.core.models import Notification
+    from luzhi.notifications.models import Delivery, Notification
     from luzhi.opinions.models import Bulletin
     from luzhi.participation.models import Material, StudyEntry, Theme, Topic
     from tests.ledger.factories import PlanFactory
@@ -157,6 +160,14 @@ def _more_rows(county: Committee) -> None:
             device_token_create(user=user, name=device)
         Notification.objects.bulk_create(
             [Notification(user=user, kind="demo", title=f"通知{n}", key=f"demo:{n}") for n in range(2)]
+        )
+        Delivery.objects.bulk_create(
+            [
+                Delivery(
+                    committee=county, user=user, channel="sms", kind="demo", title=f"通知{n}", key=f"{user.pk}:{n}"
+                )
+                for n in range(2)
+            ]
         )
         AccessAttempt.objects.create(
             username=user.username,

@@ -41,10 +41,16 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict]]:
 
 def test_the_daily_work_is_declared_once_with_its_schedule() -> None:
     schedule = jobs.beat_schedule()
-    assert set(schedule) == {"proposal_reminders", "grassroots_reminders", "send_notifications", "purge_exports"}
+    assert set(schedule) == {
+        "proposal_reminders",
+        "grassroots_reminders",
+        "send_notifications",
+        "activity_reminders",
+        "purge_exports",
+    }
     assert all(entry["task"] == "luzhi.job" for entry in schedule.values())
     assert schedule["proposal_reminders"]["args"] == ("proposal_reminders", {})
-    assert str(schedule["send_notifications"]["schedule"]).startswith("<crontab: */10 *")
+    assert str(schedule["send_notifications"]["schedule"]).startswith("<crontab: * *")  # every minute
 
 
 def test_an_unknown_job_fails_in_the_caller() -> None:

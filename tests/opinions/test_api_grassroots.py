@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from luzhi.core.models import Notification
 from luzhi.core.roles import Role
+from luzhi.notifications.models import Notification
 from luzhi.opinions import services
 from luzhi.opinions.models import GrassrootsRecord, OpinionReport
 from tests import factories as f

@@ -3,9 +3,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from luzhi.core.models import Notification
 from luzhi.core.roles import Role
 from luzhi.core.uploads import MAX_FILE_BYTES
+from luzhi.notifications.models import Notification
 from luzhi.org.models import Member
 from luzhi.participation.models import Notice, NoticeAttachment, NoticeReceipt
 from tests import factories as f

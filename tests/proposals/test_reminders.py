@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from luzhi.core.models import Notification
+from luzhi.notifications.models import Notification
 from luzhi.proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db(transaction=True)

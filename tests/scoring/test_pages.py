@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from luzhi.core.models import Notification
 from luzhi.scoring import ledger
 from luzhi.scoring.models import ScoreAppeal, ScoreRuleSet
 from tests.scoring import factories as sf
@@ -123,19 +122,3 @@ def test_the_office_starts_a_new_year_from_the_rules_page(users, rule_set):
     assert ScoreRuleSet.objects.get(year=2026).items == rule_set.items
     assert _client(users["member"]).post("/scoring/rules/", {"year": 2027}).status_code == 403
     assert "2025年度" in _client(users["member"]).get("/scoring/rules/").content.decode()
-
-
-def test_inbox_shows_only_own_messages_and_marks_read(users):
-    mine = Notification.objects.create(
-        user=users["member"], kind="x", title="请参加全体会议", key="k1", link="/scoring/mine/"
-    )
-    Notification.objects.create(user=users["office"], kind="x", title="别人的消息", key="k1")
-    client = _client(users["member"])
-    html = client.get("/scoring/inbox/").content.decode()
-    assert "请参加全体会议" in html and "别人的消息" not in html
-    response = client.post(f"/scoring/inbox/{mine.pk}/read/", {"next": "1"})
-    assert response["Location"] == "/scoring/mine/"
-    mine.refresh_from_db()
-    assert mine.read_at is not None
-    other = Notification.objects.get(user=users["office"])
-    assert client.post(f"/scoring/inbox/{other.pk}/read/").status_code == 404

@@ -1,7 +1,7 @@
 import pytest
 
-from luzhi.core.models import Notification
-from luzhi.core.notifications import notify, unread_count
+from luzhi.notifications.models import Notification
+from luzhi.notifications.services import notify, unread_count
 
 pytestmark = pytest.mark.django_db
 
@@ -21,3 +21,12 @@ def test_nothing_is_stored_when_the_transaction_rolls_back(users, django_capture
         notify(users=[users["member"]], kind="test", title="x", key="k")
     assert len(callbacks) == 1
     assert Notification.objects.count() == 0
+
+
+def test_the_old_deployment_wide_webhook_is_reported_not_silently_ignored(settings):
+    from luzhi.notifications.apps import old_webhook_setting
+
+    assert old_webhook_setting() == []
+    settings.LUZHI_NOTIFY_WEBHOOK_URL = "https://hooks.example.com/x"
+    (warning,) = old_webhook_setting()
+    assert warning.id == "luzhi.notifications.W001" and "群聊推送" in warning.hint
