@@ -215,8 +215,23 @@ class ActivityMaterialViewSet(ScopedModelViewSet):
         activity = self.request.query_params.get("activity", "")
         return qs.filter(activity_id=int(activity)) if activity.isascii() and activity.isdigit() else qs
 
+    @extend_schema(request={"multipart/form-data": dict}, responses={201: s.ActivityMaterialSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        raise exceptions.MethodNotAllowed("POST", detail="请通过 /api/v1/activities/{id}/materials/ 上传材料。")
+        """Upload a paper (multipart `activity`, `file`, `title`); the same as activities/{id}/materials/."""
+        activity_id = as_id(request.data.get("activity") if hasattr(request.data, "get") else None)
+        if activity_id is None:
+            raise exceptions.ValidationError({"activity": ["请指定会议（activity）。"]})
+        activity = access_by_id(request.user, Activity, activity_id)
+        if not permissions.may_manage(request.user, activity):
+            raise exceptions.PermissionDenied("专委会工作人员只能管理本专委会的活动。")
+        file = request.FILES.get("file") if hasattr(request, "FILES") else None
+        if file is None:
+            raise exceptions.ValidationError({"file": ["请选择文件。"]})
+        title = request.data.get("title", "")
+        if not isinstance(title, str) or len(title) > 200:
+            raise exceptions.ValidationError({"title": ["标题最多200字。"]})
+        material = services.material_add(actor=request.user, activity=activity, file=file, title=title)
+        return Response(s.ActivityMaterialSerializer(material).data, status=201)
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"])

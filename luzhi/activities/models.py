@@ -149,6 +149,14 @@ class Attendance(CommitteeOwned):  # 出席情况: one row per invited member
     status = models.CharField("出席情况", max_length=10, choices=Status.choices, default=Status.INVITED)
     speech = models.BooleanField("大会发言", default=False)
     signed_in_at = models.DateTimeField("签到时间", null=True, blank=True)
+
+    class Via(models.TextChoices):
+        CODE = "code", "扫码签到"
+        OFFICE = "office", "会务登记"
+        KIOSK = "kiosk", "签到机"
+
+    # How the member came to be recorded present.
+    signed_in_via = models.CharField("签到方式", max_length=10, choices=Via.choices, blank=True)
     # The member's reply to the invitation (回执); empty until they answer.
     answer = models.CharField("回执", max_length=10, choices=Answer.choices, blank=True)
     answer_reason = models.CharField("回执说明", max_length=500, blank=True)

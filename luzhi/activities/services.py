@@ -186,6 +186,10 @@ def attendance_record(*, actor: Any, activity: Activity, entries: list[dict[str,
         row = rows[entry["member"]]
         speech = entry.get("speech", False)
         if row.status != entry["status"] or row.speech != speech:
+            if entry["status"] == Attendance.Status.PRESENT and row.status != Attendance.Status.PRESENT:
+                row.signed_in_at, row.signed_in_via = timezone.now(), Attendance.Via.OFFICE
+            elif entry["status"] != Attendance.Status.PRESENT:
+                row.signed_in_at, row.signed_in_via = None, ""
             row.status, row.speech = entry["status"], speech
             save_as(row, actor=actor)
     return sorted(rows.values(), key=lambda a: a.member_id)
@@ -272,7 +276,7 @@ def attendance_sign_in(*, actor: Any, activity: Activity, code: str, now: dateti
         cache.set(tries_key, tries + 1, SIGN_IN_LOCK_SECONDS)
         raise ValidationError({"code": "签到码不正确或已过期，请扫描会场屏幕上最新的二维码。"})
     row.status = Attendance.Status.PRESENT
-    row.signed_in_at = now
+    row.signed_in_at, row.signed_in_via = now, Attendance.Via.CODE
     save_as(row, actor=actor)
     return row
 
@@ -298,6 +302,26 @@ def invitation_answer(*, actor: Any, activity: Activity, answer: str, reason: st
     row.answer, row.answer_reason, row.answered_at = answer, reason[:500], timezone.now()
     save_as(row, actor=actor)
     return row
+
+
+def invitation_remind(*, actor: Any, activity: Activity) -> int:
+    """Remind the invited members who have not answered yet; return how many were reminded."""
+    _check_manage(actor, activity)
+    if timezone.now() > activity.closes_at():
+        raise WorkflowError("活动已结束，无需再催回执。")
+    waiting = activity.attendance.filter(answer="", status=Attendance.Status.INVITED).values("member_id")
+    from luzhi.accounts.models import User
+
+    users = list(User.objects.filter(member_id__in=waiting, is_active=True).only("pk"))
+    notify(
+        users=users,
+        kind="activity_rsvp_reminder",
+        title=f"请回执：{activity.title}",
+        body="请在手机上回执参加或请假。",
+        link=reverse("activities:activity-detail", args=[activity.pk]),
+        key=f"rsvp-remind-{activity.pk}-{timezone.now():%Y%m%d%H%M}",
+    )
+    return len(users)
 
 
 # ---- agenda and materials ---------------------------------------------------------------

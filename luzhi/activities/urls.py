@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/door/", views.door_page, name="door"),
     path("<int:pk>/signin/", views.sign_in_page, name="signin"),
     path("<int:pk>/rsvp/", views.rsvp_page, name="rsvp"),
+    path("<int:pk>/rsvp/remind/", views.rsvp_remind_page, name="rsvp-remind"),
     path("<int:pk>/agenda/", views.agenda_page, name="agenda"),
     path("<int:pk>/materials/", views.material_upload_page, name="material-upload"),
     path("materials/<int:pk>/", views.material_file_page, name="material-file"),

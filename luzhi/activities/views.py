@@ -312,6 +312,22 @@ AGENDA_BLANK_ROWS = 3
 
 
 @require_POST
+@rule_required(permissions.ATTENDANCE, "write")
+def rsvp_remind_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remind the invited members who have not answered (by their own notification channels)."""
+    activity = _managed(request, pk)
+    try:
+        n = services.invitation_remind(actor=request.user, activity=activity)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"已提醒 {n} 名未回执的委员。" if n else "没有需要提醒的委员（均已回执，或尚未开通账号）。"
+        )
+    return redirect("activities:activity-detail", pk=pk)
+
+
+@require_POST
 @rule_required(permissions.ACTIVITIES, "write")
 def agenda_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the agenda form: one row per item (empty rows ignored), all or nothing."""

@@ -426,3 +426,43 @@ def test_the_rest_are_present_in_one_click(users, committee):
     c.post(f"/activities/{activity.pk}/attendance/", {f"status-{members[0].pk}": "leave", "fill": "present"})
     statuses = dict(Attendance.objects.values_list("member_id", "status"))
     assert statuses == {members[0].pk: "leave", **{m.pk: "present" for m in members[1:]}}
+
+
+def test_materials_can_also_be_posted_to_the_collection(api, users, committee):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    activity = meeting(committee, [], starts_in=timedelta(days=2))
+    office = api(users["office"])
+    file = SimpleUploadedFile("议程.pdf", _pdf(), content_type="application/pdf")
+    r = office.post("/api/v1/activity-materials/", {"activity": activity.pk, "file": file}, format="multipart")
+    assert r.status_code == 201 and r.json()["title"] == "议程" and r.json()["activity"] == activity.pk
+    assert office.post("/api/v1/activity-materials/", {}, format="json").status_code == 400
+    assert office.post("/api/v1/activity-materials/", {"activity": 10**9}, format="json").status_code == 404
+
+
+def test_the_office_reminds_who_has_not_answered(users, committee, make_user, django_capture_on_commit_callbacks):
+    from luzhi.notifications.models import Notification
+
+    answered = users["member"]
+    silent = make_user("member", committee, member=f.MemberFactory(committee=committee))
+    activity = meeting(committee, [answered.member, silent.member], starts_in=timedelta(days=2))
+    Attendance.objects.filter(member=answered.member).update(answer="attend")
+    with django_capture_on_commit_callbacks(execute=True):
+        r = page_client(users["office"]).post(f"/activities/{activity.pk}/rsvp/remind/")
+    assert r.status_code == 302
+    assert list(Notification.objects.filter(kind="activity_rsvp_reminder").values_list("user_id", flat=True)) == [
+        silent.pk
+    ]
+    assert page_client(users["member"]).post(f"/activities/{activity.pk}/rsvp/remind/").status_code == 403
+
+
+def test_sign_in_records_how(api, users, committee):
+    me = users["member"].member
+    other = f.MemberFactory(committee=committee)
+    activity = meeting(committee, [me, other])
+    code = signin.current_code(activity.pk)[0]
+    api(users["member"]).post(f"/api/v1/activities/{activity.pk}/signin/", {"code": code}, format="json")
+    api(users["office"]).put(
+        f"/api/v1/activities/{activity.pk}/attendance/", [{"member": other.pk, "status": "present"}], format="json"
+    )
+    assert dict(Attendance.objects.values_list("member_id", "signed_in_via")) == {me.pk: "code", other.pk: "office"}
