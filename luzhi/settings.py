@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "luzhi.core.middleware.IdleTimeoutMiddleware",
     "luzhi.core.middleware.LoginRequiredMiddleware",
     "luzhi.accounts.twofactor.OTPRequiredMiddleware",
+    "luzhi.accounts.passwords.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",

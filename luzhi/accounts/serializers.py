@@ -45,6 +45,7 @@ class MeSerializer(serializers.ModelSerializer):
             "unit",
             "special_committee",
             "is_superuser",
+            "must_change_password",
         ]
 
     def get_role(self, user: User) -> str:
