@@ -10,6 +10,7 @@ urlpatterns = [
     path("security/", views.security_page, name="security"),
     path("security/unlock/<int:pk>/", views.unlock_page, name="unlock"),
     path("security/otp-reset/<int:pk>/", views.otp_reset_page, name="otp-reset"),
+    path("password/", views.password_change_page, name="password"),
     path("otp/", views.otp_page, name="otp"),
     path("otp/remove/", views.otp_remove_page, name="otp-remove"),
     path("audit/", views.audit_page, name="audit"),
