@@ -8,6 +8,7 @@ import django_filters
 from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from django.contrib.auth import authenticate, update_session_auth_hash
+from django.http import HttpResponse
 from django.urls import URLPattern, path
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, viewsets
@@ -19,6 +20,8 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from luzhi.accounts import permissions
+from luzhi.accounts.bulk import BulkRefused, BulkResult, member_accounts_create
+from luzhi.accounts.letters import letters_response
 from luzhi.accounts.models import DeviceToken, SecuritySettings, User
 from luzhi.accounts.permissions import AccountChangeRefused, check_account_change
 from luzhi.accounts.selectors import device_token_list, office_grant_list
@@ -51,6 +54,36 @@ from luzhi.core.throttling import TokenRateThrottle, throttled
 
 LOCKED_MESSAGE = "登录失败次数过多，账号已锁定，请30分钟后再试或联系安全管理员。"
 SMS_CODE_ACCEPTED = "如该号码已开通账号，验证码已发送，5分钟内有效。"
+
+
+class MemberAccountsRequestSerializer(serializers.Serializer):
+    committee = serializers.IntegerField(help_text="所属政协编号")
+    members = serializers.ListField(child=serializers.IntegerField(), required=False, help_text="委员编号")
+    all_active = serializers.BooleanField(required=False, help_text="本政协全部在任委员")
+
+
+class MemberAccountsResultSerializer(serializers.Serializer):
+    created = inline_serializer(
+        "MemberAccountCreated",
+        {
+            "member": serializers.IntegerField(),
+            "user": serializers.IntegerField(),
+            "username": serializers.CharField(),
+            "sms": serializers.BooleanField(help_text="初始密码已通过短信发送（否则见账号通知书）"),
+        },
+        many=True,
+    )
+    skipped = serializers.ListField(child=serializers.IntegerField(), help_text="已有账号而跳过的委员编号")
+    letters = serializers.URLField(allow_null=True, help_text="账号通知书 PDF（24小时内可下载），无则为 null")
+
+
+def member_accounts_response(request: Request, result: BulkResult) -> dict[str, Any]:
+    letters = result.letters
+    return {
+        "created": result.created,
+        "skipped": result.skipped,
+        "letters": request.build_absolute_uri(f"/api/v1/account-letters/{letters.pk}/") if letters else None,
+    }
 
 
 class UserViewSet(ScopedModelViewSet):
@@ -88,6 +121,32 @@ class UserViewSet(ScopedModelViewSet):
             raise exceptions.PermissionDenied(exc.message) from exc
 
     @extend_schema(
+        request=MemberAccountsRequestSerializer,
+        responses={201: MemberAccountsResultSerializer, 200: MemberAccountsResultSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="member-accounts")
+    def member_accounts(self, request: Request) -> Response:
+        """Give every chosen member without an account a member account with a one-time password (SMS or letter)."""
+        data = request_dict(request)
+        committee_id = as_id(data.get("committee"))
+        if committee_id is None:
+            raise exceptions.ValidationError({"committee": ["请提供所属政协编号。"]})
+        committee = self.committee_for_write()
+        if committee.pk != committee_id:
+            raise exceptions.NotFound("未找到该政协，或不是您所属的政协。")
+        try:
+            result = member_accounts_create(
+                actor=request.user,
+                committee=committee,
+                member_ids=data.get("members"),
+                all_active=data.get("all_active"),
+                request=request._request,
+            )
+        except BulkRefused as exc:
+            raise exceptions.PermissionDenied(exc.message) from exc
+        return Response(member_accounts_response(request, result), status=201 if result.created else 200)
+
+    @extend_schema(
         request=inline_serializer("UserRestoreRequest", {"history_id": serializers.IntegerField()}),
         responses=UserSerializer,
     )
@@ -103,6 +162,16 @@ class UserViewSet(ScopedModelViewSet):
         except AccountChangeRefused as exc:
             raise exceptions.PermissionDenied(exc.message) from exc
         return Response(self.get_serializer(restored).data)
+
+
+class AccountLettersView(APIView):
+    permission_classes = [IsAuthenticated, RolePermission]
+    permission_rule = permissions.USERS
+
+    @extend_schema(responses={(200, "application/pdf"): bytes, 404: OpenApiResponse(description="不存在或已过期")})
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        """Download a PDF of sealed account letters (the committee's sysadmin, within 24 hours)."""
+        return letters_response(viewer=request.user, pk=pk)
 
 
 class MeView(APIView):
@@ -408,5 +477,6 @@ def register(router: SimpleRouter) -> list[URLPattern]:
         path("auth/sms-code/", SMSCodeView.as_view(), name="api-sms-code"),
         path("auth/password-reset/", PasswordResetView.as_view(), name="api-password-reset"),
         path("me/", MeView.as_view(), name="api-me"),
+        path("account-letters/<int:pk>/", AccountLettersView.as_view(), name="api-account-letters"),
         path("security-settings/", SecuritySettingsView.as_view(), name="api-security-settings"),
     ]

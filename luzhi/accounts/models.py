@@ -206,7 +206,8 @@ class SMSMessage(models.Model):
     """The outbox: one text message to one phone, its state and its attempts.
 
     `text` is what the office may read (codes and one-time passwords replaced by ******);
-    `sealed` holds the real text encrypted (accounts.sealing) only until it was sent or given up.
+    `sealed` holds the real text and the provider template's parameters, encrypted (accounts.sealing),
+    only until the message was sent or given up.
     """
 
     class Status(models.TextChoices):
@@ -228,7 +229,6 @@ class SMSMessage(models.Model):
     )
     text = models.TextField("短信内容（已隐去密码）")
     sealed = models.BinaryField("加密原文", blank=True, default=b"")
-    params = models.JSONField("模板参数名", default=dict, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField("发送次数", default=0)
     last_error = models.CharField("最近错误", max_length=500, blank=True)

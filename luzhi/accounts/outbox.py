@@ -9,6 +9,7 @@ retried after it expired. After the last attempt, or once sent, the sealed text 
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -23,17 +24,32 @@ from luzhi.core.sms import SMSError, send_sms
 CODE_LIFETIME = timedelta(minutes=5)
 
 
+def _sealed(text: str, template: str, params: dict[str, str]) -> bytes:
+    return seal(json.dumps({"text": text, "template": template, "params": params}, ensure_ascii=False).encode())
+
+
 def sms_queue(
-    *, to: str, text: str, redacted: str, purpose: str, user: Any = None, committee_id: int | None = None
+    *,
+    to: str,
+    text: str,
+    redacted: str,
+    purpose: str,
+    template: str = "",
+    params: dict[str, str] | None = None,
+    user: Any = None,
+    committee_id: int | None = None,
 ) -> SMSMessage:
-    """Queue one message; it leaves after the current transaction commits (nothing is sent if it rolls back)."""
+    """Queue one message; it leaves after the current transaction commits (nothing is sent if it rolls back).
+
+    `template`/`params`: the provider template and its values (core.sms_providers), sealed with the text.
+    """
     message = SMSMessage.objects.create(
         to=to,
         purpose=purpose,
         user=user,
         committee_id=committee_id if committee_id is not None else getattr(user, "committee_id", None),
         text=redacted,
-        sealed=seal(text.encode()),
+        sealed=_sealed(text, template, params or {}),
     )
     _send_after_commit([message.pk])
     return message
@@ -49,7 +65,7 @@ def sms_queue_many(rows: list[dict[str, Any]]) -> list[SMSMessage]:
                 user=row.get("user"),
                 committee_id=row.get("committee_id") or getattr(row.get("user"), "committee_id", None),
                 text=row["redacted"],
-                sealed=seal(row["text"].encode()),
+                sealed=_sealed(row["text"], row.get("template", ""), row.get("params") or {}),
             )
             for row in rows
         ]
@@ -69,9 +85,10 @@ def _send_after_commit(ids: list[int]) -> None:
 def _send_one(message: SMSMessage) -> None:
     """One attempt for one message; its outcome is saved on the row."""
     now = timezone.now()
-    text = unseal(message.sealed)
+    raw = unseal(message.sealed)
+    payload = json.loads(raw) if raw is not None else None
     message.attempts += 1
-    if text is None:
+    if payload is None:
         message.status = SMSMessage.Status.FAILED
         message.last_error = "原文已不可用（已过期或密钥已更换），无法重发。"
         message.attempts = max(message.attempts, SMSMessage.MAX_ATTEMPTS)
@@ -81,7 +98,7 @@ def _send_one(message: SMSMessage) -> None:
         message.attempts = max(message.attempts, SMSMessage.MAX_ATTEMPTS)
     else:
         try:
-            send_sms(message.to, text.decode(), purpose=message.purpose)
+            send_sms(message.to, payload["text"], template=payload["template"], params=payload["params"])
         except SMSError as exc:
             message.status = SMSMessage.Status.FAILED
             message.last_error = str(exc)[:500]

@@ -126,6 +126,8 @@ def code_request(*, phone: Any, purpose: str = SMSCode.Purpose.LOGIN, request: A
         text=text.format(code=code),
         redacted=text.format(code="******"),
         purpose=SMSMessage.Purpose.CODE,
+        template="code",
+        params={"code": code},
         user=user,
     )
     audit_sms_code(
