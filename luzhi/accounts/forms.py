@@ -176,3 +176,34 @@ class SMSResetForm(_NewPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["new_password"].help_text = "至少10位，包含大写字母、小写字母、数字、符号中的至少3类。"
+
+
+class MemberAccountsForm(StyledForm):
+    """Bulk member accounts: every active member of the committee, or the chosen ones."""
+
+    scope = forms.ChoiceField(
+        label="开通范围",
+        choices=[("all_active", "本政协全部在任委员（已有账号的自动跳过）"), ("chosen", "指定委员")],
+        initial="all_active",
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择开通范围。", "invalid_choice": "请选择开通范围。"},
+    )
+    members = forms.ModelMultipleChoiceField(
+        label="指定委员",
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        error_messages={"invalid_choice": "所选委员不存在。", "invalid_pk_value": "所选委员不存在。"},
+    )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = visible_to(Member.objects.all(), actor).filter(status=Member.Status.ACTIVE, users__isnull=True)
+        self.fields["members"].queryset = members.order_by("name")
+        self.fields["members"].help_text = "仅列出尚无账号的在任委员；可按住 Ctrl 多选。"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("scope") == "chosen" and not data.get("members"):
+            self.add_error("members", "请选择要开通账号的委员。")
+        return data

@@ -16,13 +16,17 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from luzhi.accounts import permissions, twofactor
+from luzhi.accounts.audit import masked_phone
+from luzhi.accounts.bulk import BulkRefused, member_accounts_create
 from luzhi.accounts.forms import (
     AuditFilterForm,
     LoginForm,
+    MemberAccountsForm,
     OTPCodeForm,
     PasswordChangeForm,
     SecuritySettingsForm,
@@ -30,7 +34,9 @@ from luzhi.accounts.forms import (
     SMSResetForm,
     UserForm,
 )
-from luzhi.accounts.models import SecuritySettings, SMSCode, User
+from luzhi.accounts.letters import letters_response
+from luzhi.accounts.models import AccountLetters, SecuritySettings, SMSCode, SMSMessage, User
+from luzhi.accounts.outbox import sms_send
 from luzhi.accounts.permissions import AccountChangeRefused, check_account_change
 from luzhi.accounts.selectors import (
     audit_list,
@@ -49,10 +55,11 @@ from luzhi.accounts.services import (
     user_update,
 )
 from luzhi.accounts.smscodes import RateLimited, code_check, code_request, password_reset_by_code
+from luzhi.core.logging import mask_personal
 from luzhi.core.models import AuditEntry
 from luzhi.core.pages import add_service_errors, paginate, posted, require, rule_required
 from luzhi.core.roles import ADMINS, Role
-from luzhi.core.scoping import access_by_id
+from luzhi.core.scoping import access_by_id, visible_to
 from luzhi.org.selectors import acting_committee
 
 # The account whose password was right, waiting for its code (the login's second step).
@@ -452,3 +459,78 @@ def sms_reset_page(request: HttpRequest) -> HttpResponse:
             messages.success(request, "密码已重置，请用新密码登录。")
             return redirect("login")
     return render(request, "accounts/sms_reset.html", {"form": form})
+
+
+# ---- bulk member accounts (sysadmin) and the SMS outbox (office, sysadmin) ------------------
+
+
+@rule_required(permissions.USERS, "write")
+def member_accounts_page(request: HttpRequest) -> HttpResponse:
+    """Give the committee's members accounts in one step; show who got one, who was skipped, the letters."""
+    form = MemberAccountsForm(posted(request), actor=request.user)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        committee = acting_committee(viewer=request.user)
+        chosen = data["scope"] == "chosen"
+        try:
+            result = member_accounts_create(
+                actor=request.user,
+                committee=committee,
+                member_ids=[m.pk for m in data["members"]] if chosen else None,
+                all_active=None if chosen else True,
+                request=request,
+            )
+        except BulkRefused as exc:
+            return render(request, "accounts/account_refused.html", {"message": exc.message}, status=403)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            form = MemberAccountsForm(actor=request.user)
+    recent = visible_to(AccountLetters.objects.all(), request.user).filter(expires_at__gt=timezone.now())
+    return render(
+        request,
+        "accounts/member_accounts.html",
+        {"form": form, "result": result, "letters": recent.exclude(sealed=b"").defer("sealed")[:10]},
+    )
+
+
+@rule_required(permissions.USERS, "write")
+def letters_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download a PDF of sealed account letters (within 24 hours of the run)."""
+    return letters_response(viewer=request.user, pk=pk)
+
+
+@rule_required(permissions.SMS_OUTBOX)
+def sms_outbox_page(request: HttpRequest) -> HttpResponse:
+    """The committee's text messages (failures first by default), phones masked, codes and passwords hidden."""
+    status = request.GET.get("status", "failed")
+    rows = visible_to(SMSMessage.objects.all(), request.user).defer("sealed").order_by("-created_at", "-id")
+    if status in SMSMessage.Status.values:
+        rows = rows.filter(status=status)
+    page = paginate(request, rows)
+    return render(
+        request,
+        "accounts/sms_outbox.html",
+        {
+            "page": page,
+            "rows": [{"m": m, "to": masked_phone(m.to), "text": mask_personal(m.text)} for m in page],
+            "status": status,
+            "statuses": SMSMessage.Status.choices,
+            "max_attempts": SMSMessage.MAX_ATTEMPTS,
+        },
+    )
+
+
+@require_POST
+@rule_required(permissions.SMS_OUTBOX, "write")
+def sms_retry_page(request: HttpRequest) -> HttpResponse:
+    """Send the committee's failed messages again now (each at most three sends in all)."""
+    ids = list(
+        visible_to(SMSMessage.objects.all(), request.user)
+        .filter(status=SMSMessage.Status.FAILED, attempts__lt=SMSMessage.MAX_ATTEMPTS)
+        .values_list("pk", flat=True)[:1000]
+    )
+    counts = sms_send(ids=ids)
+    messages.success(request, f"已重发：成功 {counts['sent']} 条，仍失败 {counts['failed']} 条。")
+    return redirect("accounts:sms-outbox")

@@ -1,4 +1,4 @@
-"""The Tencent Cloud and Alibaba Cloud SMS adapters, through their official SDKs, against a local server playing each provider."""
+"""Tencent Cloud and Alibaba Cloud SMS adapters via their official SDKs, against a local fake provider."""
 
 from __future__ import annotations
 
