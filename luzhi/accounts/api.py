@@ -20,7 +20,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from luzhi.accounts import permissions
-from luzhi.accounts.bulk import BulkRefused, BulkResult, member_accounts_create
+from luzhi.accounts.bulk import BulkRefused, member_accounts_create
 from luzhi.accounts.letters import letters_response
 from luzhi.accounts.models import DeviceToken, SecuritySettings, User
 from luzhi.accounts.permissions import AccountChangeRefused, check_account_change
@@ -28,10 +28,13 @@ from luzhi.accounts.selectors import device_token_list, office_grant_list
 from luzhi.accounts.serializers import (
     AuditEntrySerializer,
     DeviceSerializer,
+    MemberAccountsRequestSerializer,
+    MemberAccountsResultSerializer,
     MeSerializer,
     OfficeGrantSerializer,
     SecuritySettingsSerializer,
     UserSerializer,
+    member_accounts_response,
 )
 from luzhi.accounts.services import (
     account_unlock,
@@ -54,36 +57,6 @@ from luzhi.core.throttling import TokenRateThrottle, throttled
 
 LOCKED_MESSAGE = "登录失败次数过多，账号已锁定，请30分钟后再试或联系安全管理员。"
 SMS_CODE_ACCEPTED = "如该号码已开通账号，验证码已发送，5分钟内有效。"
-
-
-class MemberAccountsRequestSerializer(serializers.Serializer):
-    committee = serializers.IntegerField(help_text="所属政协编号")
-    members = serializers.ListField(child=serializers.IntegerField(), required=False, help_text="委员编号")
-    all_active = serializers.BooleanField(required=False, help_text="本政协全部在任委员")
-
-
-class MemberAccountsResultSerializer(serializers.Serializer):
-    created = inline_serializer(
-        "MemberAccountCreated",
-        {
-            "member": serializers.IntegerField(),
-            "user": serializers.IntegerField(),
-            "username": serializers.CharField(),
-            "sms": serializers.BooleanField(help_text="初始密码已通过短信发送（否则见账号通知书）"),
-        },
-        many=True,
-    )
-    skipped = serializers.ListField(child=serializers.IntegerField(), help_text="已有账号而跳过的委员编号")
-    letters = serializers.URLField(allow_null=True, help_text="账号通知书 PDF（24小时内可下载），无则为 null")
-
-
-def member_accounts_response(request: Request, result: BulkResult) -> dict[str, Any]:
-    letters = result.letters
-    return {
-        "created": result.created,
-        "skipped": result.skipped,
-        "letters": request.build_absolute_uri(f"/api/v1/account-letters/{letters.pk}/") if letters else None,
-    }
 
 
 class UserViewSet(ScopedModelViewSet):

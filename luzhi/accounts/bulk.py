@@ -308,3 +308,25 @@ def letters_for_download(*, viewer: Any, pk: Any) -> AccountLetters | None:
 def letters_expire() -> int:
     """Erase the PDFs whose day is over; return how many."""
     return AccountLetters.objects.filter(expires_at__lte=timezone.now()).exclude(sealed=b"").update(sealed=b"")
+
+
+class ImportAccounts:
+    """The roster import's "同时开通账号": accounts for the members just imported, in the import's transaction."""
+
+    REFUSED = "同时开通账号须由系统管理员操作（三员分立）；请导入后由系统管理员在“批量开通账号”中开通。"
+
+    def __init__(self, *, actor: Any, committee: Committee, request: Any = None) -> None:
+        if not can(actor, permissions.USERS, "write"):
+            raise BulkRefused(self.REFUSED)
+        self.actor, self.committee, self.request = actor, committee, request
+        self.result: BulkResult | None = None
+
+    @staticmethod
+    def allowed(actor: Any) -> bool:
+        return can(actor, permissions.USERS, "write")
+
+    def __call__(self, members: list[Member]) -> None:
+        active = [m for m in members if m.status == Member.Status.ACTIVE]
+        self.result = member_accounts_create(
+            actor=self.actor, committee=self.committee, members=active, request=self.request
+        )

@@ -221,3 +221,32 @@ def test_page_creates_accounts_and_lists_failures(users, committee, roster, sett
     failures = client.get("/accounts/sms/")
     assert failures.status_code == 200 and "139****0008" in failures.content.decode()
     assert "13900000008" not in failures.content.decode()
+
+
+def test_roster_import_can_create_the_accounts_in_the_same_step(superuser, users, committee, api) -> None:
+    from tests.api.conftest import read_xlsx, xlsx_file
+
+    root = api(superuser)
+    header = read_xlsx(root.get("/api/v1/members/import-template/").content)[0]
+    values = ["周九", "男", "汉族", "1980-01-02", "群众", "委员", None, None, None, None, "县一中", "13900000009"]
+    no_phone = ["吴十", "女", "汉族", "1981-02-03", "群众", "委员", None, None, None, None, "县二中", None]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = root.post(
+            "/api/v1/members/import/",
+            {"file": xlsx_file([header, values, no_phone]), "create_accounts": "true"},
+            format="multipart",
+        )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["created"] == 2 and len(body["accounts"]["created"]) == 2 and body["accounts"]["letters"]
+    assert User.objects.get(username="13900000009").member.name == "周九"
+    assert [m["to"] for m in sms.outbox] == ["13900000009"]
+
+    office = api(users["office"])
+    refused = office.post(
+        "/api/v1/members/import/",
+        {"file": xlsx_file([header, ["郑十一", *values[1:3], "1990-01-01", *values[4:]]]), "create_accounts": "1"},
+        format="multipart",
+    )
+    assert refused.status_code == 403 and "三员分立" in refused.json()["detail"]
+    assert not Member.objects.filter(name="郑十一").exists()
