@@ -15,3 +15,10 @@ def sms_send(*, ids: list[int]) -> dict[str, int]:
 @job("sms_retry", description="重发发送失败的短信，每条最多共发送3次。", schedule={"minute": "*/5"})
 def sms_retry(*, limit: int = 1000) -> dict[str, int]:
     return _retry(limit=limit)
+
+
+@job("account_letters_expire", description="清除超过24小时的账号通知书（含初始密码）。", schedule={"minute": 7})
+def account_letters_expire() -> int:
+    from luzhi.accounts.bulk import letters_expire
+
+    return letters_expire()

@@ -250,7 +250,7 @@ class SMSMessage(models.Model):
 
 
 class AccountLetters(models.Model):
-    """A PDF of sealed account letters (one-time passwords inside), encrypted, for the sysadmin, for a day."""
+    """Sealed account letters (one-time passwords inside), encrypted; the sysadmin downloads them as a PDF for a day."""
 
     LIFETIME_HOURS = 24
 
@@ -259,7 +259,7 @@ class AccountLetters(models.Model):
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     expires_at = models.DateTimeField("失效时间")
     count = models.PositiveIntegerField("份数")
-    sealed = models.BinaryField("加密文件", blank=True, default=b"")
+    sealed = models.BinaryField("加密内容", blank=True, default=b"")
     downloads = models.PositiveSmallIntegerField("下载次数", default=0)
 
     objects = ScopedQuerySet.as_manager()
