@@ -223,6 +223,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 LUZHI_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 LUZHI_EXPORT_MAX_ROWS = 50_000
+# The public address of the site (e.g. https://luzhi.example.gov.cn), printed with a QR code on the
+# account letters and in account texts; unset, the address of the request is used.
+LUZHI_SITE_URL = os.environ.get("LUZHI_SITE_URL", "")
 
 # API tokens (django-rest-knox): one per login and device, stored hashed, expiring after
 # LUZHI_TOKEN_TTL_HOURS; revoked on logout, on a password change and when the account is deactivated.
