@@ -146,7 +146,7 @@ def code_check(*, phone: Any, code: Any, request: Any = None, consume: bool = Tr
     now = timezone.now()
     with transaction.atomic():
         row = (
-            SMSCode.objects.select_for_update()
+            SMSCode.objects.select_for_update(of=("self",))
             .filter(phone=phone, used_at__isnull=True, user__isnull=False, created_at__gt=now - LIFETIME)
             .select_related("user", "user__member")
             .order_by("-created_at")
