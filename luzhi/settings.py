@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "luzhi.core.middleware.IdleTimeoutMiddleware",
     "luzhi.core.middleware.LoginRequiredMiddleware",
     "luzhi.accounts.twofactor.OTPRequiredMiddleware",
+    "luzhi.accounts.passwords.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -147,6 +148,16 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+]
+# Django's default hashers, and a cheaper one only for the one-time passwords of bulk-created
+# member accounts (luzhi.core.passwords.OneTimePasswordHasher; upgraded at the first login).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "luzhi.core.passwords.OneTimePasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -214,6 +225,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 LUZHI_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 LUZHI_EXPORT_MAX_ROWS = 50_000
+# The public address of the site (e.g. https://luzhi.example.gov.cn), printed with a QR code on the
+# account letters and in account texts; unset, the address of the request is used.
+LUZHI_SITE_URL = os.environ.get("LUZHI_SITE_URL", "")
 
 # API tokens (django-rest-knox): one per login and device, stored hashed, expiring after
 # LUZHI_TOKEN_TTL_HOURS; revoked on logout, on a password change and when the account is deactivated.

@@ -7,7 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from luzhi.accounts.views import LoginView
+from luzhi.accounts.views import LoginView, sms_login_page, sms_reset_page
 from luzhi.core import exports
 from luzhi.core.registry import app_modules
 from luzhi.core.views import healthz
@@ -29,6 +29,8 @@ handler500 = "luzhi.core.views.server_error"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("login/", LoginView.as_view(), name="login"),
+    path("login/sms/", sms_login_page, name="login-sms"),
+    path("login/reset/", sms_reset_page, name="login-reset"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

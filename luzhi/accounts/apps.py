@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from luzhi.accounts import signals  # noqa: F401  (connects the token revocation)
+        from luzhi.core import sms_providers
+
+        sms_providers.register()  # LUZHI_SMS_BACKEND=tencent|aliyun

@@ -13,6 +13,7 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 
 from luzhi.accounts.models import DeviceToken, User
+from luzhi.accounts.passwords import check_api_request
 
 # How stale a device's "last used" may get: one write a minute per device at most, not one per request.
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -23,9 +24,12 @@ class DeviceTokenAuthentication(TokenAuthentication):
 
     def authenticate(self, request: Request) -> tuple[User, DeviceToken] | None:
         try:
-            return super().authenticate(request)
+            result = super().authenticate(request)
         except exceptions.AuthenticationFailed as exc:
             raise exceptions.AuthenticationFailed("登录令牌无效、已过期或已注销，请重新登录。") from exc
+        if result is not None:
+            check_api_request(request, result[0])  # 403 password_change_required (accounts.passwords)
+        return result
 
     def validate_user(self, auth_token: Any) -> tuple[User, DeviceToken]:
         user, token = super().validate_user(auth_token)

@@ -104,3 +104,106 @@ class AuditFilterForm(StyledForm):
     def __init__(self, *args: Any, models: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["model"].choices = [("", "全部"), *models]
+
+
+def _password_field(label: str, autocomplete: str = "new-password") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        max_length=128,
+        error_messages={"required": f"请输入{label}。", "max_length": f"{label}不能超过128个字符。"},
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+    )
+
+
+class _NewPasswordForm(StyledForm):
+    new_password = _password_field("新密码")
+    new_password2 = _password_field("再次输入新密码")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("new_password") and data.get("new_password2") and data["new_password"] != data["new_password2"]:
+            self.add_error("new_password2", "两次输入的新密码不一致。")
+        return data
+
+
+class PasswordChangeForm(_NewPasswordForm):
+    old_password = _password_field("原密码", "current-password")
+    field_order = ["old_password", "new_password", "new_password2"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "new_password"
+        ].help_text = "至少10位，包含大写字母、小写字母、数字、符号中的至少3类，不能与原密码相同。"
+
+
+class PhoneForm(StyledForm):
+    phone = forms.CharField(
+        label="手机号码",
+        max_length=20,
+        error_messages={"required": "请输入手机号码。"},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+
+class _CodeField(forms.CharField):
+    def __init__(self) -> None:
+        super().__init__(
+            label="短信验证码",
+            max_length=6,
+            min_length=6,
+            error_messages={
+                "required": "请输入短信验证码。",
+                "min_length": "验证码为6位数字。",
+                "max_length": "验证码为6位数字。",
+            },
+            widget=forms.TextInput(
+                attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*", "maxlength": 6}
+            ),
+        )
+
+
+class SMSLoginForm(PhoneForm):
+    code = _CodeField()
+
+
+class SMSResetForm(_NewPasswordForm):
+    phone = PhoneForm.base_fields["phone"]
+    code = _CodeField()
+    field_order = ["phone", "code", "new_password", "new_password2"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password"].help_text = "至少10位，包含大写字母、小写字母、数字、符号中的至少3类。"
+
+
+class MemberAccountsForm(StyledForm):
+    """Bulk member accounts: every active member of the committee, or the chosen ones."""
+
+    scope = forms.ChoiceField(
+        label="开通范围",
+        choices=[("all_active", "本政协全部在任委员（已有账号的自动跳过）"), ("chosen", "指定委员")],
+        initial="all_active",
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择开通范围。", "invalid_choice": "请选择开通范围。"},
+    )
+    members = forms.ModelMultipleChoiceField(
+        label="指定委员",
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        error_messages={"invalid_choice": "所选委员不存在。", "invalid_pk_value": "所选委员不存在。"},
+    )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = visible_to(Member.objects.all(), actor).filter(status=Member.Status.ACTIVE, users__isnull=True)
+        self.fields["members"].queryset = members.order_by("name")
+        self.fields["members"].help_text = "仅列出尚无账号的在任委员；可按住 Ctrl 多选。"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("scope") == "chosen" and not data.get("members"):
+            self.add_error("members", "请选择要开通账号的委员。")
+        return data

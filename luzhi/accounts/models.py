@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -170,3 +172,105 @@ class DeviceToken(AbstractAuthToken):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.name or self.pk}"
+
+
+class SMSCode(models.Model):
+    """One SMS verification code asked for a phone (login or password reset), stored as a keyed hash.
+
+    A row is also written when the phone has no account (no `user`, no code, nothing sent), so that
+    the per-phone rate limit answers an unknown phone exactly as a known one (no enumeration).
+    """
+
+    class Purpose(models.TextChoices):
+        LOGIN = "login", "登录"
+        RESET = "reset", "重置密码"
+
+    phone = models.CharField("手机号码", max_length=11, db_index=True)
+    purpose = models.CharField("用途", max_length=10, choices=Purpose.choices, default=Purpose.LOGIN)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField("验证码摘要", max_length=64, blank=True)
+    created_at = models.DateTimeField("发送时间", auto_now_add=True, db_index=True)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("错误次数", default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "短信验证码"
+        indexes = [models.Index(fields=["phone", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.phone[:3]}****{self.phone[-4:]} {self.get_purpose_display()}"
+
+
+class SMSMessage(models.Model):
+    """The outbox: one text message to one phone, its state and its attempts.
+
+    `text` is what the office may read (codes and one-time passwords replaced by ******);
+    `sealed` holds the real text and the provider template's parameters, encrypted (accounts.sealing),
+    only until the message was sent or given up.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
+    class Purpose(models.TextChoices):
+        CODE = "code", "验证码"
+        ACCOUNT = "account", "账号开通"
+
+    MAX_ATTEMPTS = 3
+
+    to = models.CharField("手机号码", max_length=11)
+    purpose = models.CharField("用途", max_length=10, choices=Purpose.choices)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    committee = models.ForeignKey(
+        "org.Committee", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="所属政协"
+    )
+    text = models.TextField("短信内容（已隐去密码）")
+    sealed = models.BinaryField("加密原文", blank=True, default=b"")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField("发送次数", default=0)
+    last_error = models.CharField("最近错误", max_length=500, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "短信发送记录"
+
+    def __str__(self) -> str:
+        return f"{self.to[:3]}****{self.to[-4:]} {self.get_status_display()}"
+
+    @classmethod
+    def scope_rows(cls, qs: models.QuerySet, user: Any) -> models.QuerySet:
+        return qs.filter(committee_id=user.committee_id)
+
+
+class AccountLetters(models.Model):
+    """Sealed account letters (one-time passwords inside), encrypted; the sysadmin downloads them as a PDF for a day."""
+
+    LIFETIME_HOURS = 24
+
+    committee = models.ForeignKey("org.Committee", on_delete=models.CASCADE, related_name="+", verbose_name="所属政协")
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    expires_at = models.DateTimeField("失效时间")
+    count = models.PositiveIntegerField("份数")
+    sealed = models.BinaryField("加密内容", blank=True, default=b"")
+    downloads = models.PositiveSmallIntegerField("下载次数", default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "账号通知书"
+
+    def __str__(self) -> str:
+        return f"账号通知书 {self.pk}（{self.count}份）"
+
+    @classmethod
+    def scope_rows(cls, qs: models.QuerySet, user: Any) -> models.QuerySet:
+        return qs.filter(committee_id=user.committee_id)

@@ -13,6 +13,8 @@ USERS = Rule(read=frozenset({Role.SYSADMIN}), write=frozenset({Role.SYSADMIN}))
 SECURITY = Rule(read=frozenset({Role.SECADMIN}), write=frozenset({Role.SECADMIN}))
 AUDIT = Rule(read=frozenset({Role.AUDITOR}), write=frozenset())
 ME = Rule(read=EVERYONE, write=frozenset())
+# The SMS outbox (sending failures): the office, and the sysadmin who bulk-creates accounts.
+SMS_OUTBOX = Rule(read=frozenset({Role.OFFICE, Role.SYSADMIN}), write=frozenset({Role.OFFICE, Role.SYSADMIN}))
 # The recycle bin: the office puts back what its committee deleted.
 RECYCLE = Rule(read=frozenset({Role.OFFICE}), write=frozenset({Role.OFFICE}))
 

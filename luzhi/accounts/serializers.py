@@ -1,7 +1,10 @@
 from typing import Any
 
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
+from rest_framework.request import Request
 
+from luzhi.accounts.bulk import BulkResult
 from luzhi.accounts.models import DeviceToken, SecuritySettings, User
 from luzhi.core.api import LuzhiSerializer
 from luzhi.core.logging import mask_field
@@ -45,6 +48,7 @@ class MeSerializer(serializers.ModelSerializer):
             "unit",
             "special_committee",
             "is_superuser",
+            "must_change_password",
         ]
 
     def get_role(self, user: User) -> str:
@@ -122,4 +126,34 @@ def masked_changes(changes: Any) -> Any:
     return {
         name: [mask_field(name, v) for v in pair] if isinstance(pair, (list, tuple)) else mask_field(name, pair)
         for name, pair in changes.items()
+    }
+
+
+class MemberAccountsRequestSerializer(serializers.Serializer):
+    committee = serializers.IntegerField(help_text="所属政协编号")
+    members = serializers.ListField(child=serializers.IntegerField(), required=False, help_text="委员编号")
+    all_active = serializers.BooleanField(required=False, help_text="本政协全部在任委员")
+
+
+class MemberAccountsResultSerializer(serializers.Serializer):
+    created = inline_serializer(
+        "MemberAccountCreated",
+        {
+            "member": serializers.IntegerField(),
+            "user": serializers.IntegerField(),
+            "username": serializers.CharField(),
+            "sms": serializers.BooleanField(help_text="初始密码已通过短信发送（否则见账号通知书）"),
+        },
+        many=True,
+    )
+    skipped = serializers.ListField(child=serializers.IntegerField(), help_text="已有账号而跳过的委员编号")
+    letters = serializers.URLField(allow_null=True, help_text="账号通知书 PDF（24小时内可下载），无则为 null")
+
+
+def member_accounts_response(request: Request, result: BulkResult) -> dict[str, Any]:
+    letters = result.letters
+    return {
+        "created": result.created,
+        "skipped": result.skipped,
+        "letters": request.build_absolute_uri(f"/api/v1/account-letters/{letters.pk}/") if letters else None,
     }

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from luzhi.accounts.audit import audit_password_changed
 from luzhi.accounts.models import DeviceToken, SecuritySettings, User
 from luzhi.accounts.permissions import check_account_change
 from luzhi.core.audit import audit_office_grant, audit_password_reset, audit_unlock, history_restore, save_as
@@ -24,7 +25,8 @@ from luzhi.core.roles import ADMINS, Role
 MAX_DEVICES = 20
 
 
-def _set_password(user: User, password: str | None) -> None:
+def _set_password(user: User, password: str | None, *, by_owner: bool = False) -> None:
+    """Set a password that meets the policy; one chosen by someone else must be changed at the next login."""
     if password is None:
         return
     try:
@@ -32,6 +34,7 @@ def _set_password(user: User, password: str | None) -> None:
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
+    user.must_change_password = not by_owner
 
 
 def _record_office_grant(*, actor: Any, user: User, old_role: str) -> None:
@@ -80,6 +83,35 @@ def user_restore(*, actor: Any, user: User, history_id: int) -> User:
     return restored
 
 
+@transaction.atomic
+def password_change(*, user: User, old_password: Any, new_password: Any, keep_device_token: int | None = None) -> User:
+    """The owner changes their own password: the old one must be right, the new one meet the policy and differ.
+
+    Clears the forced change, logs every other device out of the API (the one `keep_device_token`
+    stays) and records the change in the audit log. Raises ValidationError keyed by field.
+    """
+    if not isinstance(old_password, str) or not old_password:
+        raise ValidationError({"old_password": ["请输入原密码。"]})
+    if not isinstance(new_password, str) or not new_password:
+        raise ValidationError({"new_password": ["请输入新密码。"]})
+    if len(new_password) > 128:
+        raise ValidationError({"new_password": ["新密码不能超过128个字符。"]})
+    if not user.check_password(old_password[:128]):
+        raise ValidationError({"old_password": ["原密码不正确。"]})
+    if new_password == old_password:
+        raise ValidationError({"new_password": ["新密码不能与原密码相同。"]})
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.messages}) from exc
+    user.set_password(new_password)
+    user.must_change_password = False
+    user._keep_device_token = keep_device_token
+    save_as(user, actor=user)
+    audit_password_changed(actor=user, account=user, how="self")
+    return user
+
+
 def admin_password_generate() -> str:
     """Return a random password that meets the password policy."""
     alphabet = string.ascii_letters + string.digits + "#%+-=@^_"
@@ -101,7 +133,7 @@ def admin_account_create(*, role: str, username: str, committee: Any, password: 
         raise ValidationError({"username": ["该用户名已存在。"]})
     user = User(username=username, role=role, committee=committee)
     user.full_clean(exclude=["password"])
-    _set_password(user, password)
+    _set_password(user, password, by_owner=True)
     save_as(user, actor=None, reason="command")
     return user
 
@@ -112,7 +144,8 @@ def admin_account_reset(*, user: User, password: str | None = None, active: bool
     if user.role not in ADMINS:
         raise ValidationError({"username": ["该账号不是三员账号，请由系统管理员在页面上管理。"]})
     user.is_active = active
-    _set_password(user, password)
+    # The server's operator sets an administrator's password for that administrator, on the server: no forced change.
+    _set_password(user, password, by_owner=True)
     save_as(user, actor=None, reason="command")
     if password is not None:
         audit_password_reset(account=user, reason="command")
@@ -162,7 +195,7 @@ def device_token_revoke(*, actor: User, token: DeviceToken) -> None:
     token.delete()
 
 
-def device_tokens_revoke_all(*, user: User) -> int:
-    """Log every device of the user out of the API; return how many tokens went."""
-    deleted, _ = DeviceToken.objects.filter(user=user).delete()
+def device_tokens_revoke_all(*, user: User, keep: int | None = None) -> int:
+    """Log every device of the user (but the one `keep`, if given) out of the API; return how many tokens went."""
+    deleted, _ = DeviceToken.objects.filter(user=user).exclude(pk=keep).delete()
     return deleted

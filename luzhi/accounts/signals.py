@@ -18,5 +18,7 @@ def _revoke_tokens(sender: Any, instance: User, created: bool, **kwargs: Any) ->
     # a login that only upgrades the hash clears it first, so it logs no one out.
     if created:
         return
+    # `_keep_device_token`: the device that changed its own password stays logged in (the others go).
     if getattr(instance, "_password", None) is not None or not instance.is_active:
-        device_tokens_revoke_all(user=instance)
+        keep = getattr(instance, "_keep_device_token", None) if instance.is_active else None
+        device_tokens_revoke_all(user=instance, keep=keep)

@@ -11,15 +11,32 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from luzhi.accounts import permissions, twofactor
-from luzhi.accounts.forms import AuditFilterForm, LoginForm, OTPCodeForm, SecuritySettingsForm, UserForm
-from luzhi.accounts.models import SecuritySettings, User
+from luzhi.accounts.audit import masked_phone
+from luzhi.accounts.bulk import BulkRefused, member_accounts_create
+from luzhi.accounts.forms import (
+    AuditFilterForm,
+    LoginForm,
+    MemberAccountsForm,
+    OTPCodeForm,
+    PasswordChangeForm,
+    SecuritySettingsForm,
+    SMSLoginForm,
+    SMSResetForm,
+    UserForm,
+)
+from luzhi.accounts.letters import letters_response
+from luzhi.accounts.models import AccountLetters, SecuritySettings, SMSCode, SMSMessage, User
+from luzhi.accounts.outbox import sms_send
 from luzhi.accounts.permissions import AccountChangeRefused, check_account_change
 from luzhi.accounts.selectors import (
     audit_list,
@@ -30,11 +47,19 @@ from luzhi.accounts.selectors import (
     user_list,
 )
 from luzhi.accounts.serializers import masked_changes
-from luzhi.accounts.services import account_unlock, security_settings_update, user_create, user_update
+from luzhi.accounts.services import (
+    account_unlock,
+    password_change,
+    security_settings_update,
+    user_create,
+    user_update,
+)
+from luzhi.accounts.smscodes import RateLimited, code_check, code_request, password_reset_by_code
+from luzhi.core.logging import mask_personal
 from luzhi.core.models import AuditEntry
 from luzhi.core.pages import add_service_errors, paginate, posted, require, rule_required
 from luzhi.core.roles import ADMINS, Role
-from luzhi.core.scoping import access_by_id
+from luzhi.core.scoping import access_by_id, visible_to
 from luzhi.org.selectors import acting_committee
 
 # The account whose password was right, waiting for its code (the login's second step).
@@ -343,3 +368,169 @@ def _audit_row(entry: AuditEntry) -> dict[str, Any]:
             if isinstance(pair, (list, tuple)) and name != "id" and any(v not in (None, "") for v in pair)
         ],
     }
+
+
+# ---- own password, login and reset by SMS code --------------------------------------------
+
+
+def password_change_page(request: HttpRequest) -> HttpResponse:
+    """Change one's own password (the page every account whose password someone else set is sent to)."""
+    user = request.user
+    form = PasswordChangeForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            password_change(user=user, old_password=data["old_password"], new_password=data["new_password"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            update_session_auth_hash(request, user)  # this session stays logged in; other devices are logged out
+            messages.success(request, "密码已修改。")
+            return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password})
+
+
+def _phone_only(form_class: Any, request: HttpRequest) -> Any:
+    """The form bound to the phone alone, showing no error but the phone's (the "获取验证码" button)."""
+    form = form_class({"phone": request.POST.get("phone", "")})
+    form.full_clean()
+    for name in [n for n in form.errors if n != "phone"]:
+        del form.errors[name]
+    return form
+
+
+def _code_sent(request: HttpRequest, form: Any, purpose: str) -> bool:
+    """Ask for a code for the form's phone; show the (same for every phone) answer on the page."""
+    if form.errors:
+        return False
+    try:
+        code_request(phone=request.POST.get("phone", ""), purpose=purpose, request=request)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    except RateLimited as exc:
+        form.add_error("phone", f"获取验证码过于频繁，请{exc.wait}秒后再试。")
+        return False
+    messages.info(request, "如该号码已开通账号，验证码已发送，5分钟内有效。")
+    return True
+
+
+def sms_login_page(request: HttpRequest) -> HttpResponse:
+    """Log in with a code texted to the account's phone (no administrator; no account with a TOTP device)."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SMSLoginForm(posted(request) if "send" not in request.POST else None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if request.method == "POST" and "send" in request.POST:
+        form = _phone_only(SMSLoginForm, request)
+        _code_sent(request, form, SMSCode.Purpose.LOGIN)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            user = code_check(phone=form.cleaned_data["phone"], code=form.cleaned_data["code"], request=request)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if AxesProxyHandler.is_locked(request, {"username": user.username}):
+                return lockout_response(request)
+            if twofactor.confirmed_device(user) is not None or twofactor.otp_required_for(user):
+                form.add_error(None, "该账号已绑定动态口令，请使用用户名、密码和动态验证码登录。")
+            else:
+                auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+                return redirect(next_url if next_url and safe else "home")
+    return render(request, "accounts/sms_login.html", {"form": form, "next": next_url})
+
+
+def sms_reset_page(request: HttpRequest) -> HttpResponse:
+    """Set a new password with a code texted to the account's phone; then log in with it."""
+    form = SMSResetForm(posted(request) if "send" not in request.POST else None)
+    if request.method == "POST" and "send" in request.POST:
+        form = _phone_only(SMSResetForm, request)
+        _code_sent(request, form, SMSCode.Purpose.RESET)
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            password_reset_by_code(
+                phone=data["phone"], code=data["code"], new_password=data["new_password"], request=request
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "密码已重置，请用新密码登录。")
+            return redirect("login")
+    return render(request, "accounts/sms_reset.html", {"form": form})
+
+
+# ---- bulk member accounts (sysadmin) and the SMS outbox (office, sysadmin) ------------------
+
+
+@rule_required(permissions.USERS, "write")
+def member_accounts_page(request: HttpRequest) -> HttpResponse:
+    """Give the committee's members accounts in one step; show who got one, who was skipped, the letters."""
+    form = MemberAccountsForm(posted(request), actor=request.user)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        committee = acting_committee(viewer=request.user)
+        chosen = data["scope"] == "chosen"
+        try:
+            result = member_accounts_create(
+                actor=request.user,
+                committee=committee,
+                member_ids=[m.pk for m in data["members"]] if chosen else None,
+                all_active=None if chosen else True,
+                request=request,
+            )
+        except BulkRefused as exc:
+            return render(request, "accounts/account_refused.html", {"message": exc.message}, status=403)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            form = MemberAccountsForm(actor=request.user)
+    recent = visible_to(AccountLetters.objects.all(), request.user).filter(expires_at__gt=timezone.now())
+    return render(
+        request,
+        "accounts/member_accounts.html",
+        {"form": form, "result": result, "letters": recent.exclude(sealed=b"").defer("sealed")[:10]},
+    )
+
+
+@rule_required(permissions.USERS, "write")
+def letters_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download a PDF of sealed account letters (within 24 hours of the run)."""
+    return letters_response(viewer=request.user, pk=pk)
+
+
+@rule_required(permissions.SMS_OUTBOX)
+def sms_outbox_page(request: HttpRequest) -> HttpResponse:
+    """The committee's text messages (failures first by default), phones masked, codes and passwords hidden."""
+    status = request.GET.get("status", "failed")
+    rows = visible_to(SMSMessage.objects.all(), request.user).defer("sealed").order_by("-created_at", "-id")
+    if status in SMSMessage.Status.values:
+        rows = rows.filter(status=status)
+    page = paginate(request, rows)
+    return render(
+        request,
+        "accounts/sms_outbox.html",
+        {
+            "page": page,
+            "rows": [{"m": m, "to": masked_phone(m.to), "text": mask_personal(m.text)} for m in page],
+            "status": status,
+            "statuses": SMSMessage.Status.choices,
+            "max_attempts": SMSMessage.MAX_ATTEMPTS,
+        },
+    )
+
+
+@require_POST
+@rule_required(permissions.SMS_OUTBOX, "write")
+def sms_retry_page(request: HttpRequest) -> HttpResponse:
+    """Send the committee's failed messages again now (each at most three sends in all)."""
+    ids = list(
+        visible_to(SMSMessage.objects.all(), request.user)
+        .filter(status=SMSMessage.Status.FAILED, attempts__lt=SMSMessage.MAX_ATTEMPTS)
+        .values_list("pk", flat=True)[:1000]
+    )
+    counts = sms_send(ids=ids)
+    messages.success(request, f"已重发：成功 {counts['sent']} 条，仍失败 {counts['failed']} 条。")
+    return redirect("accounts:sms-outbox")

@@ -15,6 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from luzhi.accounts.bulk import BulkRefused, ImportAccounts
+from luzhi.accounts.serializers import MemberAccountsResultSerializer, member_accounts_response
 from luzhi.core.api import ScopedModelViewSet
 from luzhi.core.xlsx import XLSX_MIME
 from luzhi.org import permissions
@@ -131,9 +133,25 @@ class MemberViewSet(ScopedModelViewSet):
         return member_list(viewer=self.request.user, ids_only=True)
 
     @extend_schema(
-        request={"multipart/form-data": inline_serializer("MemberImport", {"file": serializers.FileField()})},
+        request={
+            "multipart/form-data": inline_serializer(
+                "MemberImport",
+                {
+                    "file": serializers.FileField(),
+                    "create_accounts": serializers.BooleanField(
+                        required=False, help_text="同时为导入的在任委员开通账号（系统管理员）"
+                    ),
+                },
+            )
+        },
         responses={
-            201: inline_serializer("MemberImportResult", {"created": serializers.IntegerField()}),
+            201: inline_serializer(
+                "MemberImportResult",
+                {
+                    "created": serializers.IntegerField(),
+                    "accounts": MemberAccountsResultSerializer(required=False, help_text="同时开通账号时的结果"),
+                },
+            ),
             400: inline_serializer("MemberImportErrors", {"errors": s.ImportErrorSerializer(many=True)}),
         },
     )
@@ -147,11 +165,20 @@ class MemberViewSet(ScopedModelViewSet):
                 status=400,
             )
         committee = self.committee_for_write()
+        accounts = None
+        if str(request.data.get("create_accounts", "")).lower() in {"1", "true", "on", "yes"}:
+            try:
+                accounts = ImportAccounts(actor=request.user, committee=committee, request=request._request)
+            except BulkRefused as exc:
+                raise exceptions.PermissionDenied(exc.message) from exc
         try:
-            created = members_import(actor=request.user, committee=committee, file=upload)
+            created = members_import(actor=request.user, committee=committee, file=upload, after_save=accounts)
         except ImportRejected as rejected:
             return Response({"errors": [e.as_dict() for e in rejected.errors]}, status=400)
-        return Response({"created": created}, status=201)
+        body: dict[str, Any] = {"created": created}
+        if accounts is not None and accounts.result is not None:
+            body["accounts"] = member_accounts_response(request, accounts.result)
+        return Response(body, status=201)
 
     @extend_schema(responses={(200, XLSX_MIME): bytes})
     @action(detail=False, methods=["get"], url_path="import-template")

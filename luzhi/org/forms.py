@@ -96,6 +96,7 @@ def _member_label(member: Member) -> str:
 
 class ImportForm(StyledForm):
     file = forms.FileField(label="名册文件（XLSX）", error_messages={"required": "请选择要导入的 XLSX 文件。"})
+    create_accounts = forms.BooleanField(label="同时开通账号", required=False)
 
 
 class RosterFilter(MemberFilter):

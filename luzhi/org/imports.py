@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
@@ -211,8 +212,13 @@ def _build(committee: Committee, values: dict[str, Any], lookups: dict, aliases:
     return member, errors
 
 
-def members_import(*, actor: Any, committee: Committee, file: IO[bytes]) -> int:
-    """Create the members of an XLSX roster; raise ImportRejected with every bad cell, saving nothing."""
+def members_import(
+    *, actor: Any, committee: Committee, file: IO[bytes], after_save: Callable[[list[Member]], Any] | None = None
+) -> int:
+    """Create the members of an XLSX roster; raise ImportRejected with every bad cell, saving nothing.
+
+    `after_save(members)` runs in the same transaction (e.g. accounts for them: "同时开通账号").
+    """
     deadline = Deadline()
     headers, rows = _read_rows(file, deadline)
     missing = [h for h, _, required in COLUMNS if required and h not in headers]
@@ -256,4 +262,6 @@ def members_import(*, actor: Any, committee: Committee, file: IO[bytes]) -> int:
     with transaction.atomic():
         for _, member in members:
             save_as(member, actor=actor, reason="import")
+        if after_save is not None:
+            after_save([member for _, member in members])
     return len(members)

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
+from luzhi.accounts.bulk import BulkRefused, ImportAccounts
 from luzhi.core.api import as_id
 from luzhi.core.audit import history_restore
 from luzhi.core.errors import WorkflowError
@@ -192,16 +193,28 @@ def member_import_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             committee = acting_committee(viewer=request.user)
-            try:
-                created = members_import(actor=request.user, committee=committee, file=form.cleaned_data["file"])
-            except ImportRejected as rejected:
-                result = {"errors": rejected.errors}
+            accounts = None
+            if form.cleaned_data.get("create_accounts"):
+                try:
+                    accounts = ImportAccounts(actor=request.user, committee=committee, request=request)
+                except BulkRefused as exc:
+                    form.add_error("create_accounts", exc.message)
+            if not form.errors:
+                try:
+                    created = members_import(
+                        actor=request.user, committee=committee, file=form.cleaned_data["file"], after_save=accounts
+                    )
+                except ImportRejected as rejected:
+                    result = {"errors": rejected.errors}
+                else:
+                    result = {"created": created, "accounts": accounts.result if accounts is not None else None}
             else:
-                result = {"created": created}
+                result = {"errors": [RowError(0, "同时开通账号", e) for e in form.errors.get("create_accounts", [])]}
         else:
             result = {"errors": [RowError(0, "文件", e) for e in form.errors.get("file", [])]}
     template = "org/_import_result.html" if request.headers.get("HX-Request") else "org/member_import.html"
-    return render(request, template, {"form": form, "result": result})
+    context = {"form": form, "result": result, "can_create_accounts": ImportAccounts.allowed(request.user)}
+    return render(request, template, context)
 
 
 @rule_required(permissions.MEMBERS, "write")
