@@ -53,7 +53,7 @@ from luzhi.core.audit import audit_auth_event
 from luzhi.core.models import AuditEntry
 from luzhi.core.permissions import RolePermission
 from luzhi.core.scoping import visible_to
-from luzhi.core.throttling import TokenRateThrottle, throttled
+from luzhi.core.throttling import LoginFailuresCounted, TokenRateThrottle, throttled
 
 LOCKED_MESSAGE = "登录失败次数过多，账号已锁定，请30分钟后再试或联系安全管理员。"
 SMS_CODE_ACCEPTED = "如该号码已开通账号，验证码已发送，5分钟内有效。"
@@ -222,10 +222,9 @@ class SMSCodeView(APIView):
         return Response({"detail": SMS_CODE_ACCEPTED}, status=202)
 
 
-class PasswordResetView(APIView):
+class PasswordResetView(LoginFailuresCounted, APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [TokenRateThrottle]
 
     def throttled(self, request: Request, wait: float | None) -> None:
         throttled(wait)
@@ -253,10 +252,11 @@ class PasswordResetView(APIView):
         return Response(status=204)
 
 
-class TokenView(APIView):
+class TokenView(LoginFailuresCounted, APIView):
+    """Failed logins are limited per client address before any password is checked; successful ones never are."""
+
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [TokenRateThrottle]  # per client address, before any password is checked
 
     def throttled(self, request: Request, wait: float | None) -> None:
         throttled(wait)
@@ -284,7 +284,7 @@ class TokenView(APIView):
             ),
             400: OpenApiResponse(description="用户名或密码错误"),
             403: OpenApiResponse(description="账号已锁定；或管理员尚未绑定动态口令（code: otp_required）"),
-            429: OpenApiResponse(description="请求过于频繁（按客户端地址限速）"),
+            429: OpenApiResponse(description="失败次数过多（按客户端地址限制失败的登录，成功的登录不受限）"),
         },
     )
     def post(self, request: Request) -> Response:

@@ -127,3 +127,27 @@ class TestTokenThrottle:
         client = api(users["office"])
         for _ in range(12):
             assert client.get("/api/v1/me/").status_code == 200
+
+
+class TestHallLogins:
+    """A hall of members behind one network address: successful logins are never throttled (API.md "Meetings")."""
+
+    def test_many_successful_logins_from_one_address(self, api, make_user, committee):
+        client = api(None)
+        people = [make_user("member", committee) for _ in range(25)]
+        for user in people:
+            r = client.post(TOKEN, {"username": user.username, "password": PASSWORD}, format="json")
+            assert r.status_code == 200, r.json()
+
+    def test_only_failures_count_and_success_in_between_does_not_reset_them(self, api, make_user, committee):
+        client = api(None)
+        good = make_user("member", committee)
+        for i in range(10):
+            wrong = client.post(TOKEN, {"username": f"nobody{i}", "password": "Wrong#pass12"}, format="json")
+            assert wrong.status_code == 400
+            if i < 9:
+                ok = client.post(TOKEN, {"username": good.username, "password": PASSWORD}, format="json")
+                assert ok.status_code == 200
+        # The budget of failures is spent: the address is refused before any check.
+        refused = client.post(TOKEN, {"username": good.username, "password": PASSWORD}, format="json")
+        assert refused.status_code == 429
