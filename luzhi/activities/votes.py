@@ -22,6 +22,7 @@ from luzhi.activities.models import Activity, Attendance, Ballot, Vote, VoteTurn
 from luzhi.activities.permissions import may_manage
 from luzhi.core.audit import save_as
 from luzhi.core.errors import WorkflowError
+from luzhi.core.models import AuditEntry
 from luzhi.notifications.services import notify
 from luzhi.org.models import Member
 
@@ -178,6 +179,16 @@ def ballot_cast(*, actor: Any, vote: Vote, choice: str | None = None, choices: l
         raise WorkflowError("您已投票，不能重复投票。") from None
     named = vote.method == Vote.Method.NAMED
     Ballot.objects.create(vote=vote, member_id=member_id if named else None, choice=choice or "", choices=picked)
+    # The audit records that the member voted — never what, for a named vote as for a secret one.
+    AuditEntry.objects.create(
+        user=actor if getattr(actor, "pk", None) else None,
+        username=getattr(actor, "username", "") or "",
+        action=AuditEntry.Action.CREATE,
+        model="activities.voteturnout",
+        object_id=str(vote.pk),
+        object_repr=f"参加表决：{vote.title}"[:200],
+        committee_id=vote.committee_id,
+    )
 
 
 def _passes(votes_for: int, vote: Vote, *, electorate: int, present: int) -> bool:

@@ -203,3 +203,53 @@ def test_voting_on_the_phone_page_and_the_hall_screen(users, hall):
     # A member cannot open or close a vote from the page.
     phone.post(f"/activities/votes/{vote.pk}/", {"step": "open"})
     assert Vote.objects.get().status == "closed"
+
+
+def test_nothing_stored_or_logged_traces_a_secret_ballot_to_its_voter(api, users, hall, caplog):
+    """Reads every place a trace could be: the ballot and turnout tables, the audit log, history and the logs."""
+    from django.apps import apps
+
+    from luzhi.core.models import AuditEntry
+
+    activity, people = hall
+    office = api(users["office"])
+    vote = office.post(
+        "/api/v1/votes/",
+        {
+            "activity": activity.pk,
+            "title": "无记名选举",
+            "kind": "election",
+            "method": "secret",
+            "threshold": "majority_of_present",
+            "options": ["甲", "乙", "丙"],
+            "max_choices": 1,
+        },
+        format="json",
+    ).json()
+    office.post(f"/api/v1/votes/{vote['id']}/open/")
+    picks = {people[0]: [1], people[1]: [2], people[2]: [3]}  # every choice distinct: any link would show
+    before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    with caplog.at_level("DEBUG"):
+        for user, picked in picks.items():
+            assert (
+                api(user).post(f"/api/v1/votes/{vote['id']}/ballot/", {"choices": picked}, format="json").status_code
+                == 204
+            )
+    ballots = list(Ballot.objects.filter(vote_id=vote["id"]).values())
+    assert {tuple(b["choices"]) for b in ballots} == {(1,), (2,), (3,)}
+    # No voter, no time on a ballot; its key is random.
+    assert all(
+        b["member_id"] is None and set(b) == {"id", "vote_id", "member_id", "choice", "choices"} for b in ballots
+    )
+    # Turnout names the voters and nothing of their choice.
+    assert {f.name for f in VoteTurnout._meta.concrete_fields} == {"id", "vote", "member", "at"}
+    # The audit says who voted, never what.
+    rows = AuditEntry.objects.filter(model="activities.voteturnout", object_id=str(vote["id"]))
+    assert sorted(rows.values_list("username", flat=True)) == sorted(u.username for u in picks)
+    written = AuditEntry.objects.filter(id__gt=before)
+    assert written.count() == 3
+    for row in written:
+        assert row.changes == {} and not any(label in row.object_repr for label in "甲乙丙")
+    # No history model keeps ballots, and the logs never carry a ballot's body.
+    assert not any(m.__name__.startswith("HistoricalBallot") for m in apps.get_models())
+    assert all("choices" not in record.getMessage() for record in caplog.records)

@@ -106,6 +106,8 @@ KNOWN_GROWTH: dict[str, str] = {}
 NOT_LISTS = re.compile(r"(^|[-:])(new|create|import|template|pdf|read-all|appeal-create)$")
 REDIRECTS = {"participation:home"}  # sends each role on to its own list
 OWN_DEVICE = {"accounts:otp", "accounts:otp-remove"}  # the caller's own two-factor device, no list
+# The caller's own password form, and a button's POST target: neither lists anything.
+NO_ROWS = {"accounts:password", "accounts:sms-retry"}
 
 
 def _list_pages() -> list[str]:
@@ -114,7 +116,11 @@ def _list_pages() -> list[str]:
         namespace = app.rsplit(".", 1)[1]
         resolver = get_resolver(import_module(f"{app}.urls"))
         for name, entries in resolver.reverse_dict.lists():
-            if not isinstance(name, str) or NOT_LISTS.search(name) or f"{namespace}:{name}" in REDIRECTS | OWN_DEVICE:
+            if (
+                not isinstance(name, str)
+                or NOT_LISTS.search(name)
+                or f"{namespace}:{name}" in REDIRECTS | OWN_DEVICE | NO_ROWS
+            ):
                 continue
             if all(not params for possibility, *_ in entries for _, params in possibility):
                 found.append(f"{namespace}:{name}")
