@@ -1,0 +1,26 @@
+"""Static files storage: hashed names and compressed copies, tolerant of a missing manifest."""
+
+from typing import Any
+
+from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+
+class StaticStorage(CompressedManifestStaticFilesStorage):
+    """collectstatic writes name.<hash>.ext with .gz and .br beside it; {% static %} uses the hashed name.
+
+    A file the manifest does not know (collectstatic never ran, as in the tests, or the file is
+    newer) keeps its plain name, which WhiteNoise's finders serve, instead of failing the page.
+    """
+
+    manifest_strict = False
+
+    def stored_name(self, name: str) -> str:
+        if self.hashed_files.get(self.hash_key(self.clean_name(name.split("?", 1)[0].split("#", 1)[0]))) is None:
+            return name
+        return super().stored_name(name)
+
+    def hashed_name(self, name: str, content: Any = None, filename: str | None = None) -> str:
+        try:
+            return super().hashed_name(name, content, filename)
+        except ValueError:  # referenced from a stylesheet but not among the collected files
+            return name
