@@ -188,6 +188,8 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+from luzhi.conf import staticbuild as _staticbuild  # noqa: E402
+
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
@@ -201,10 +203,10 @@ for _prefix, _path in [
 ]:
     if _path.exists():
         STATICFILES_DIRS.append((_prefix, _path))
-# The stylesheet built from Bootstrap by `make css` (frontend/build-css.mjs): used when present,
-# else base.html links the full vendor stylesheets.
+# The stylesheet built from Bootstrap by `make css` (frontend/build-css.mjs): used while it is
+# newer than every template and script it was cut for, else base.html links the full vendor stylesheets.
 _BUILD = VAR_DIR / "build"
-LUZHI_CSS_BUNDLE = (_BUILD / "luzhi" / "app.css").exists()
+LUZHI_CSS_BUNDLE = _staticbuild.bundle_is_current(BASE_DIR, _BUILD / "luzhi" / "app.css")
 if LUZHI_CSS_BUNDLE:
     STATICFILES_DIRS.insert(0, _BUILD)
 # collectstatic writes each file under a name with its content hash (cached for a year,
