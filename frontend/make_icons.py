@@ -1,4 +1,4 @@
-"""Draw the web app's icons (static/luzhi/icons/): a white hall of columns on Luzhi's red.
+"""Draw the web app's icons (static/luzhi/icons/, static/root/favicon.ico): a white hall of columns on Luzhi's red.
 
     .venv/bin/python frontend/make_icons.py
 
@@ -57,6 +57,10 @@ def main() -> None:
     ):
         icon(size, maskable=maskable).save(OUT / name, optimize=True)
         print(OUT / name, (OUT / name).stat().st_size, "bytes")
+    # Browsers ask for /favicon.ico whatever the page says: WhiteNoise serves static/root/ at "/".
+    favicon = OUT.parents[1] / "root" / "favicon.ico"
+    icon(48, maskable=False).save(favicon, sizes=[(16, 16), (32, 32), (48, 48)])
+    print(favicon, favicon.stat().st_size, "bytes")
 
 
 if __name__ == "__main__":
