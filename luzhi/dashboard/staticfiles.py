@@ -19,8 +19,21 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
             return name
         return super().stored_name(name)
 
+    def compress_files(self, paths: Any) -> Any:
+        """Compress what the pages load, not every file the vendor packages ship (echarts alone is 51 MB)."""
+        return super().compress_files([p for p in paths if served_compressed(p)])
+
     def hashed_name(self, name: str, content: Any = None, filename: str | None = None) -> str:
         try:
             return super().hashed_name(name, content, filename)
         except ValueError:  # referenced from a stylesheet but not among the collected files
             return name
+
+
+def served_compressed(path: str) -> bool:
+    """Source maps and the vendors' unminified or module builds are never loaded by a page: no copies."""
+    if path.endswith(".map"):
+        return False
+    if path.startswith("vendor/"):
+        return ".min." in path
+    return not path.startswith(("drf_spectacular_sidecar/", "admin/"))
