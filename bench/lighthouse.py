@@ -23,7 +23,6 @@ import json
 import os
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -55,7 +54,8 @@ today = timezone.localdate()
 committee = Committee.objects.create(name="示例县政协", level="county")
 member = Member.objects.create(committee=committee, name="张建国", gender="male", ethnicity="汉族",
     birth_date=dt.date(1965, 5, 1), party="none", position="member", phone="13800000001", status="active")
-user = User.objects.create_user("zhangjg", password="Luzhi#2026bench", role="member", committee=committee, member=member)
+user = User.objects.create_user("zhangjg", password="Luzhi#2026bench", role="member", committee=committee,
+    member=member)
 for i in range(3):
     act = Activity.objects.create(committee=committee, kind="consultation_monthly", title=f"第{i + 1}次月度协商会",
         start=today + dt.timedelta(days=3 + i), end=today + dt.timedelta(days=3 + i), days=1)
@@ -157,8 +157,13 @@ def serve(project: Path, var: Path) -> tuple[subprocess.Popen, str, str]:
     }
     builder = project / "frontend" / "build-css.mjs"
     if builder.exists() and shutil.which("node"):
-        subprocess.run(["node", str(builder), str(var / "build" / "luzhi" / "app.css")], cwd=project, env=env,
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["node", str(builder), str(var / "build" / "luzhi" / "app.css")],
+            cwd=project,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     for args in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]):
         subprocess.run([python, "manage.py", *args], cwd=project, env=env, check=True)
     seeded = subprocess.run(
@@ -207,7 +212,8 @@ def main() -> None:
             for label, path in PAGES:
                 runs = []
                 for i in range(args.runs):
-                    runs.append(run_lighthouse(base + path, cookie=cookie, out=Path(tmp) / f"lh-{i}.json", binary=binary))
+                    out = Path(tmp) / f"lh-{i}.json"
+                    runs.append(run_lighthouse(base + path, cookie=cookie, out=out, binary=binary))
                 runs.sort(key=lambda r: r["scores"]["performance"])
                 median = runs[len(runs) // 2]
                 median["performance_runs"] = [r["scores"]["performance"] for r in runs]

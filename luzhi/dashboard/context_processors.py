@@ -46,4 +46,3 @@ def unread(request: HttpRequest) -> dict[str, Any]:
         "nav_person": SimpleLazyObject(lambda: person_name(user)),
         "lz_css_bundle": settings.LUZHI_CSS_BUNDLE,
     }
-

@@ -30,7 +30,8 @@ SMALL_TARGETS = """
     'main a.btn, main button, main .list-group-item-action, main input:not([type=hidden]), main select, '
     + 'main textarea, nav.navbar a.lz-bell, nav.navbar .navbar-toggler'))
   .filter((el) => el.offsetParent !== null)
-  .map((el) => ({el: el.outerHTML.slice(0, 80), w: el.getBoundingClientRect().width, h: el.getBoundingClientRect().height}))
+  .map((el) => ({el: el.outerHTML.slice(0, 80), w: el.getBoundingClientRect().width,
+                 h: el.getBoundingClientRect().height}))
   .filter((r) => r.h < 44 || r.w < 44)
 """
 
@@ -44,7 +45,8 @@ def member(committee, make_user):
     user = make_user(Role.MEMBER, committee)
     user.member.name = "张建国"
     user.member.save()
-    act = sf.activity(committee, "consultation_monthly", today + dt.timedelta(days=3), title="关于城区停车难的月度协商会")
+    soon = today + dt.timedelta(days=3)
+    act = sf.activity(committee, "consultation_monthly", soon, title="关于城区停车难的月度协商会")
     sf.attend(act, user.member, "invited")
     sf.proposal(user.member, year=today.year, status="replied")
     sf.grassroots(user.member, responded=False, at=timezone.now())

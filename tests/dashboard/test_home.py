@@ -85,7 +85,7 @@ def test_a_member_sees_replies_to_rate_cosignatures_and_records_due(users, commi
     cosign = _todo(html, "cosign")
     assert theirs.title in cosign and confirmed.title not in cosign
     assert f"/opinions/grassroots/{record.pk}/" in _todo(html, "records")
-    assert re.search(r'data-todo-total>\s*3\s*<', html)  # one reply, one cosignature, one record
+    assert re.search(r"data-todo-total>\s*3\s*<", html)  # one reply, one cosignature, one record
 
 
 def test_an_idle_member_is_told_there_is_nothing_waiting(users):
