@@ -93,10 +93,15 @@ def run_lighthouse(url: str, *, cookie: str, out: Path, binary: str) -> dict[str
         f"--extra-headers={json.dumps({'Cookie': cookie})}",
         "--max-wait-for-load=60000",
     ]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-    if done.returncode != 0 or not out.exists():
-        raise RuntimeError(f"lighthouse failed ({done.returncode}): {done.stderr[-2000:]}")
-    return summarize(json.loads(out.read_text()))
+    for attempt in range(3):
+        out.unlink(missing_ok=True)
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        if done.returncode == 0 and out.exists():
+            return summarize(json.loads(out.read_text()))
+        # A trace lost on a loaded machine (NO_NAVSTART, NO_FCP…) is Lighthouse's own "run again".
+        if "Please run Lighthouse again" not in done.stderr or attempt == 2:
+            break
+    raise RuntimeError(f"lighthouse failed ({done.returncode}): {done.stderr[-2000:]}")
 
 
 def summarize(report: dict[str, Any]) -> dict[str, Any]:
@@ -113,7 +118,9 @@ def summarize(report: dict[str, Any]) -> dict[str, Any]:
         for ref in categories[name]["auditRefs"]:
             audit = audits[ref["id"]]
             if ref.get("weight", 0) > 0 and audit.get("score") is not None and audit["score"] < 1:
-                failing.append(f"{name}: {ref['id']} — {audit.get('title', '')}")
+                items = (audit.get("details") or {}).get("items") or []
+                nodes = [str((i.get("node") or {}).get("snippet") or i.get("url") or "")[:160] for i in items[:5]]
+                failing.append(f"{name}: {ref['id']} — {audit.get('title', '')} {nodes}")
     return {
         "url": report.get("finalDisplayedUrl") or report.get("finalUrl"),
         "scores": {name: round((categories[name]["score"] or 0) * 100) for name in CATEGORIES},
