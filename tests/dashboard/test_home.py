@@ -303,3 +303,12 @@ def test_the_roles_without_to_dos_still_get_a_home(make_user, committee):
             client.force_login(user)
         response = client.get("/")
         assert response.status_code == 200, role
+
+
+def test_the_member_home_query_count_is_pinned(users, django_assert_num_queries):
+    """session, user, member; notices, reading, invitations, cosignatures, ratings, records; rule set;
+    committee (top bar); unread badge — one COUNT. A rule set adds the one ledger query."""
+    client = _client(users["member"])
+    client.get("/")
+    with django_assert_num_queries(12):
+        client.get("/")
