@@ -52,7 +52,7 @@ LIST_ENDPOINTS = sorted(prefix for prefix, viewset, _ in router.registry if hasa
 PAGES: dict[str, int] = {
     "accounts:audit": 10,  # auditor
     "accounts:recycle": 8,  # office
-    "accounts:security": 9,  # secadmin
+    "accounts:security": 10,  # secadmin (+1: the top bar's unread badge)
     "accounts:user-list": 9,  # sysadmin
     "activities:activity-list": 8,  # office
     "activities:cadence": 12,  # office
