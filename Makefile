@@ -6,9 +6,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup setup-prod run serve test test-fast lint format bench demo clean
+.PHONY: setup setup-prod run serve test test-fast lint format bench demo clean css
 
-setup: $(VENV)/.deps node_modules/.deps var/static
+setup: $(VENV)/.deps node_modules/.deps var/static css
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +23,17 @@ node_modules/.deps: package.json package-lock.json
 	touch $@
 
 # Production: the runtime pins only (no test or lint tools).
-setup-prod: $(BIN)/python node_modules/.deps var/static
+setup-prod: $(BIN)/python node_modules/.deps var/static css
 	$(BIN)/pip install --quiet -r requirements.lock
 
 var/static:
 	mkdir -p var/static
+
+# The one stylesheet of the pages: Bootstrap and its icons cut to the classes Luzhi uses, plus
+# luzhi.css (frontend/build-css.mjs, PurgeCSS). Pages fall back to the full stylesheets while it
+# is missing or older than a template (luzhi/conf/staticbuild.py).
+css: node_modules/.deps
+	node frontend/build-css.mjs
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput

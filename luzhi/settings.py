@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "luzhi.core.context_processors.navigation",
+                "luzhi.dashboard.context_processors.unread",
             ],
         },
     },
@@ -200,6 +201,8 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+from luzhi.conf import staticbuild as _staticbuild  # noqa: E402
+
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
@@ -213,11 +216,24 @@ for _prefix, _path in [
 ]:
     if _path.exists():
         STATICFILES_DIRS.append((_prefix, _path))
+# The stylesheet built from Bootstrap by `make css` (frontend/build-css.mjs): used while it is
+# newer than every template and script it was cut for, else base.html links the full vendor stylesheets.
+_BUILD = VAR_DIR / "build"
+LUZHI_CSS_BUNDLE = _staticbuild.bundle_is_current(BASE_DIR, _BUILD / "luzhi" / "app.css")
+if LUZHI_CSS_BUNDLE:
+    STATICFILES_DIRS.insert(0, _BUILD)
+# collectstatic writes each file under a name with its content hash (cached for a year,
+# immutable) and a gzip and brotli copy beside it; WhiteNoise serves the smallest the browser takes.
+# Without a manifest (a checkout that never ran collectstatic, the tests) the plain names are used.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "luzhi.dashboard.staticfiles.StaticStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# The web app's manifest and service worker live at the root (a worker controls only the paths
+# below its own URL): WhiteNoise serves this folder's files at "/", before the login check.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 

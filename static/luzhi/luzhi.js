@@ -64,7 +64,24 @@
     return found;
   }
 
+  // Phone cards (.lz-cards, see luzhi.css): each cell without a data-label takes its column's heading.
+  function label(table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (tr) {
+      var column = 0;
+      Array.prototype.forEach.call(tr.children, function (cell) {
+        if (!cell.hasAttribute("data-label") && !cell.hasAttribute("colspan") && heads[column]) {
+          cell.setAttribute("data-label", heads[column]);
+        }
+        column += cell.colSpan || 1;
+      });
+    });
+  }
+
   function enhance(root) {
+    within(root, "table.lz-cards").forEach(label);
     within(root, "[data-lz-width]").forEach(function (bar) {
       var percent = Math.max(0, Math.min(100, parseFloat(bar.getAttribute("data-lz-width")) || 0));
       bar.style.width = percent + "%";
@@ -81,6 +98,13 @@
       }
       box.addEventListener("input", show);
       show();
+    });
+  }
+
+  // The service worker keeps only the static shell (CSS, scripts, icons, the offline page).
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
     });
   }
 

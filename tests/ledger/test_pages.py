@@ -121,7 +121,8 @@ def test_plan_and_board_query_counts_do_not_grow(committee, users, page, today, 
     PlanItemFactory.create_batch(n, committee=committee, plan=plan)
     client = page(users["member"])
     client.get("/ledger/?year=2026")
-    with django_assert_num_queries(7):  # the session is not saved again within a minute
+    # the session is not saved again within a minute; the top bar: the member's name and the unread COUNT
+    with django_assert_num_queries(9):
         assert client.get("/ledger/?year=2026").status_code == 200
     client.get("/ledger/board/?year=2026")
     with django_assert_num_queries(BOARD_QUERIES):
@@ -129,8 +130,8 @@ def test_plan_and_board_query_counts_do_not_grow(committee, users, page, today, 
 
 
 # Session, user and menu (the session is not saved again within a minute), the board, the special
-# committees, one aggregate per month so far (11 on 2026-11-25).
-BOARD_QUERIES = 3 + 1 + 1 + 11
+# committees, one aggregate per month so far (11 on 2026-11-25), the top bar's member name and unread COUNT.
+BOARD_QUERIES = 3 + 1 + 1 + 11 + 2
 
 
 def test_office_records_a_plan_and_adds_an_item_with_milestones(committee, users, page, today):
