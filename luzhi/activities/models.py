@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, time
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -95,6 +95,10 @@ class Activity(CommitteeOwned):  # 履职活动
                 self.ends_at = self.starts_at
         if self.ends_at is not None:
             self.end = timezone.localdate(self.ends_at)
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        self.sync_dates()  # a timed meeting given by its times alone has its dates before they are checked
+        super().clean_fields(exclude=exclude)
 
     def opens_at(self) -> datetime:
         """When the activity begins: its start time, else the start of its first day."""

@@ -108,6 +108,7 @@ def activity_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
         "agenda": agenda,
         "materials": list(materials.order_by("id")),
         "votes": list(activity.votes.order_by("id")),
+        "sign_in_open": activity.opens_at() - signin.OPENS_BEFORE <= timezone.now() <= activity.closes_at(),
         "manage": manage,
         "mine": mine,
         "statuses": [c for c in Attendance.Status.choices if c[0] != Attendance.Status.INVITED],

@@ -92,7 +92,9 @@ def member_todos(*, member: Any, today: dt.date | None = None) -> dict[str, Any]
         activity_id=OuterRef("activity_id"), member_id=member.pk, status=LeaveRequest.Status.PENDING
     )
     invitations = (
-        Attendance.objects.filter(member_id=member.pk, status=Attendance.Status.INVITED, activity__end__gte=today)
+        Attendance.objects.filter(
+            member_id=member.pk, status=Attendance.Status.INVITED, answer="", activity__end__gte=today
+        )
         .exclude(Exists(asked_leave))
         .select_related("activity")
         .order_by("activity__start", "id")
