@@ -8,7 +8,8 @@
    records the arguments it was generated with. LUZHI_SCALE_COMMITTEES / LUZHI_SCALE_YEARS
    (default 100 / 10) choose the size; another size, or a half-built database, is rebuilt.
 2. gunicorn serves it like production (4 workers × 4 threads) on a loopback port.
-3. wrk drives each page and endpoint as the office of one county committee (pages with 20
+3. wrk drives each page and endpoint as the office of one county committee (the member home as
+   one of its members; pages with 20
    session cookies made server-side, one per connection; the API with a token), twice:
    - **20 users** (BENCH_CONNECTIONS): each connection waits a think time of 0.5–1.5 s
      (BENCH_THINK_MS, default 1000) between requests, like a person reading the page, for
@@ -52,6 +53,7 @@ ENDPOINTS: list[tuple[str, str, str, str]] = [
     ("proposal list page /proposals/", "/proposals/", "page", "p95 < 100 ms"),
     ("activity list page /activities/", "/activities/", "page", "p95 < 100 ms"),
     ("dashboard /", "/", "page", "p95 < 300 ms"),
+    ("member home / (as a member)", "/", "member", "p95 < 100 ms"),
     ("API members", "/api/v1/members/", "api", "rps ≥ ½ minimal"),
     ("API proposals", "/api/v1/proposals/", "api", "rps ≥ ½ minimal"),
     ("API activities", "/api/v1/activities/", "api", "rps ≥ ½ minimal"),
@@ -148,19 +150,25 @@ from luzhi.org.models import Committee
 
 committee = Committee.objects.filter(level="county").order_by("id").first() or Committee.objects.order_by("id").first()
 user = User.objects.get(committee=committee, role="office")
+member = User.objects.filter(committee=committee, role="member", member__isnull=False).order_by("id").first()
 store = import_module(settings.SESSION_ENGINE).SessionStore
-cookies = []
-for _ in range(int(os.environ["BENCH_SESSIONS"])):
-    session = store()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.set_expiry(3600)
-    session.save()
-    cookies.append(session.session_key)
+
+def sessions(person):
+    cookies = []
+    for _ in range(int(os.environ["BENCH_SESSIONS"])):
+        session = store()
+        session[SESSION_KEY] = str(person.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = person.get_session_auth_hash()
+        session.set_expiry(3600)
+        session.save()
+        cookies.append(session.session_key)
+    return cookies
+
 token, key = device_token_create(user=user, name="bench/load.py")
 print(json.dumps({"committee": committee.name, "user": user.username, "cookie": settings.SESSION_COOKIE_NAME,
-                  "sessions": cookies, "token": key}))
+                  "sessions": sessions(user), "member_sessions": sessions(member) if member else [],
+                  "member": member.username if member else None, "token": key}))
 """
 
 
@@ -303,6 +311,8 @@ def main() -> None:
     secrets_dir = Path(tempfile.mkdtemp(prefix="luzhi-bench-"))
     cookie_file = secrets_dir / "cookies.txt"
     cookie_file.write_text("".join(f"Cookie: {logins['cookie']}={key}\n" for key in logins["sessions"]))
+    member_file = secrets_dir / "member-cookies.txt"
+    member_file.write_text("".join(f"Cookie: {logins['cookie']}={key}\n" for key in logins["member_sessions"]))
     token_file = secrets_dir / "token.txt"
     token_file.write_text(f"Authorization: Token {logins['token']}\n")
     port = _free_port()
@@ -312,7 +322,9 @@ def main() -> None:
     load_before = _load()
     try:
         for label, path, kind, target in ENDPOINTS:
-            headers_file = {"page": cookie_file, "api": token_file}.get(kind)
+            if kind == "member" and not logins["member_sessions"]:
+                _fail("the scale database has no member account for the member home row")
+            headers_file = {"page": cookie_file, "member": member_file, "api": token_file}.get(kind)
             header = headers_file.read_text().splitlines()[0] if headers_file else None
             first_ms, size = check(base, path, header)
             run_wrk(base, path, headers_file, connections, 2)  # warm every worker
