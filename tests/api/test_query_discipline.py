@@ -54,8 +54,8 @@ PAGES: dict[str, int] = {
     "accounts:recycle": 8,  # office
     "accounts:security": 10,  # secadmin (+1: the top bar's unread badge)
     "accounts:user-list": 9,  # sysadmin
-    "accounts:member-accounts": 7,  # sysadmin: the form and the letters of the day
-    "accounts:sms-outbox": 5,  # office: the committee's text messages, failures first
+    "accounts:member-accounts": 8,  # sysadmin: the form and the letters of the day
+    "accounts:sms-outbox": 6,  # office: the committee's text messages, failures first
     "activities:activity-list": 8,  # office
     "activities:cadence": 12,  # office
     "activities:leave-list": 8,  # office

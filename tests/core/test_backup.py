@@ -107,7 +107,8 @@ def test_restore_into_an_empty_database_gives_back_every_row_and_file(
     archive = tmp_path / "backup.tar.gz"
     manifest = create_backup(archive)
     assert manifest["tables"] == {label: len(rows) for label, rows in before.items()}
-    assert manifest["media_files"] == len(files) == len(FILES) + 1
+    # FILES, the study material, and the demo's two meeting papers (activities.demo).
+    assert manifest["media_files"] == len(files) == len(FILES) + 3
 
     wipe(media)
     result = restore_backup(archive)

@@ -47,6 +47,8 @@ def test_the_daily_work_is_declared_once_with_its_schedule() -> None:
         "send_notifications",
         "activity_reminders",
         "purge_exports",
+        "sms_retry",
+        "account_letters_expire",
     }
     assert all(entry["task"] == "luzhi.job" for entry in schedule.values())
     assert schedule["proposal_reminders"]["args"] == ("proposal_reminders", {})

@@ -193,7 +193,7 @@ def test_the_unread_badge_on_every_page(users, django_capture_on_commit_callback
         html = client.get(url).content.decode()
         assert 'aria-label="3 条未读消息"' in html, url
         assert re.search(r'class="lz-bell-count"[^>]*>3<', html), url
-    from luzhi.core.models import Notification
+    from luzhi.notifications.models import Notification
 
     Notification.objects.filter(user=user).update(read_at=timezone.now())
     html = client.get("/").content.decode()

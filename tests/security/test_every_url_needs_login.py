@@ -7,7 +7,16 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-OPEN = {"healthz", "login/", "api/v1/auth/token/"}
+# Logging in: the password form and token, and by a texted code (requesting it, logging in, resetting).
+OPEN = {
+    "healthz",
+    "login/",
+    "login/sms/",
+    "login/reset/",
+    "api/v1/auth/token/",
+    "api/v1/auth/sms-code/",
+    "api/v1/auth/password-reset/",
+}
 SKIP_PREFIXES = ("static/", "media/", "admin/")  # the admin has its own login page; tested elsewhere
 
 

@@ -16,7 +16,7 @@ from luzhi.core.roles import Role
 from luzhi.notifications.services import notify
 from luzhi.scoring import rules
 from luzhi.scoring.models import ScoreRuleSet
-from tests.browser.conftest import login
+from tests.e2e.conftest import login
 from tests.factories import PASSWORD
 from tests.scoring import factories as sf
 
