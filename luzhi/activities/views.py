@@ -209,6 +209,8 @@ def attendance_page(request: HttpRequest, pk: int) -> HttpResponse:
         services.attendance_record(actor=request.user, activity=activity, entries=entries)
     except ValidationError as exc:
         messages.error(request, "未保存：" + "；".join(exc.messages))
+    except WorkflowError as exc:
+        messages.error(request, "未保存：" + exc.message)
     else:
         messages.success(request, f"已保存 {len(entries)} 名委员的出席情况。")
     return redirect("activities:activity-detail", pk=pk)

@@ -466,3 +466,12 @@ def test_sign_in_records_how(api, users, committee):
         f"/api/v1/activities/{activity.pk}/attendance/", [{"member": other.pk, "status": "present"}], format="json"
     )
     assert dict(Attendance.objects.values_list("member_id", "signed_in_via")) == {me.pk: "code", other.pk: "office"}
+
+
+def test_the_attendance_form_before_the_start_explains_and_saves_nothing(users, committee):
+    member = f.MemberFactory(committee=committee)
+    activity = meeting(committee, [member], starts_in=timedelta(days=3))
+    c = page_client(users["office"])
+    r = c.post(f"/activities/{activity.pk}/attendance/", {"fill": "present"}, follow=True)
+    assert r.status_code == 200 and "尚未开始" in r.text
+    assert Attendance.objects.get().status == "invited"
