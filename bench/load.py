@@ -304,6 +304,10 @@ def main() -> None:
     think_ms = int(os.environ.get("BENCH_THINK_MS", "1000"))
     workers = int(os.environ.get("BENCH_WORKERS", "4"))
     threads = int(os.environ.get("BENCH_THREADS", "4"))
+    # BENCH_ONLY=member-home: only the rows whose label contains it (and /healthz beside them), into
+    # their own results file, so a partial run never replaces the whole table.
+    only = os.environ.get("BENCH_ONLY", "").strip()
+    endpoints = [e for e in ENDPOINTS if e[2] == "none" or not only or only.replace("-", " ") in e[0]]
     url = ensure_scale_database(name, committees, years)
     logins = make_logins(url, connections)
     _say(f"logged in as {logins['user']} ({logins['committee']}), {connections} sessions")
@@ -321,7 +325,7 @@ def main() -> None:
     rows: dict[str, dict[str, Any]] = {}
     load_before = _load()
     try:
-        for label, path, kind, target in ENDPOINTS:
+        for label, path, kind, target in endpoints:
             if kind == "member" and not logins["member_sessions"]:
                 _fail("the scale database has no member account for the member home row")
             headers_file = {"page": cookie_file, "member": member_file, "api": token_file}.get(kind)
@@ -352,7 +356,7 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
         shutil.rmtree(secrets_dir, ignore_errors=True)
-    minimal = rows[ENDPOINTS[0][0]]
+    minimal = rows[endpoints[0][0]]
     for row in rows.values():
         row["p95_ratio"] = (
             round(row["users"]["p95_ms"] / minimal["users"]["p95_ms"], 2) if minimal["users"]["p95_ms"] else None
@@ -374,7 +378,7 @@ def main() -> None:
         "as": f"{logins['user']} ({logins['committee']})",
         "rows": rows,
     }
-    out = RESULTS / "load-postgresql.json"
+    out = RESULTS / (f"load-postgresql-{only}.json" if only else "load-postgresql.json")
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2))
     _print_table(result)
     _say(f"written to {out.relative_to(ROOT)}")
