@@ -52,6 +52,8 @@ def confirmed_device(user: Any) -> TOTPDevice | None:
 def otp_verify(*, request: HttpRequest, user: Any, device: TOTPDevice, code: Any) -> bool:
     """Check a code against the device; a wrong one counts as a failed login (django-axes, the audit log)."""
     text = str(code).strip() if isinstance(code, (str, int)) and not isinstance(code, bool) else ""
+    if isinstance(code, int) and not isinstance(code, bool) and 0 <= code < 10**device.digits:
+        text = f"{code:0{device.digits}d}"  # a code sent as a JSON number lost its leading zeros
     well_formed = text.isascii() and text.isdigit() and len(text) == device.digits
     if well_formed and django_otp.verify_token(user, device.persistent_id, text) is not None:
         return True

@@ -275,6 +275,15 @@ class TestTokenEndpoint:
         response = self.post(api, users["member"].username, otp=int(code))
         assert response.status_code == 200
 
+    def test_a_number_with_leading_zeros_lost_is_padded_back(self, api, users, monkeypatch):
+        from luzhi.accounts import twofactor
+
+        device = bind_device(users["member"])
+        seen = []
+        monkeypatch.setattr(twofactor.django_otp, "verify_token", lambda user, pid, text: seen.append(text) or device)
+        response = self.post(api, users["member"].username, otp=12345)  # the code 012345 as a JSON number
+        assert response.status_code == 200 and seen == ["012345"]
+
     def test_a_member_without_a_device_needs_no_code(self, api, users):
         response = self.post(api, users["member"].username, otp="")
         assert response.status_code == 200
