@@ -18,8 +18,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from luzhi.activities.models import Activity, Attendance, Ballot, Vote, VoteTurnout
-from luzhi.activities.permissions import may_manage
+from luzhi.activities.models import Attendance, Ballot, Vote, VoteTurnout
+from luzhi.activities.services import _check_manage
 from luzhi.core.audit import save_as
 from luzhi.core.errors import WorkflowError
 from luzhi.core.models import AuditEntry
@@ -29,11 +29,6 @@ from luzhi.org.models import Member
 CHOICES = ("yes", "no", "abstain")
 CHOICE_LABELS = {"yes": "赞成", "no": "反对", "abstain": "弃权"}
 MAX_OPTIONS = 200
-
-
-def _check_manage(actor: Any, activity: Activity) -> None:
-    if not may_manage(actor, activity):
-        raise PermissionDenied("专委会工作人员只能管理本专委会的活动。")
 
 
 def _options(labels: Iterable[str]) -> list[dict[str, Any]]:
