@@ -86,7 +86,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "luzhi.core.middleware.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",  # early, so redirects to login carry it too
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "luzhi.conf.static_middleware.StaticFilesMiddleware",  # WhiteNoise, its file index kept per process
     "luzhi.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
