@@ -40,6 +40,16 @@ def _fast_hashing() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session")
+def demo_database(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
+    """The demo committee's database of this process, built by the first module that asks (tests/demo_db.py)."""
+    from tests.demo_db import DEMO
+
+    yield DEMO
+    with django_db_blocker.unblock():
+        DEMO.drop()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     """Each test starts with empty process caches: rolled-back rows must not live on in memory."""

@@ -6,12 +6,9 @@ import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
 from luzhi.accounts.models import User
@@ -31,12 +28,10 @@ from tests import factories as f
 
 
 @pytest.fixture(scope="module")
-def _demo_committee(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    """The demo committee, loaded once for the module and rolled back after it (each test in a savepoint)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo_data", stdout=StringIO())
+def _demo_committee(demo_database: Any, django_db_blocker: Any) -> Any:
+    """The demo committee for the module (loaded once per process), rolled back after it; each test in a savepoint."""
+    with django_db_blocker.unblock(), demo_database.use():
         yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

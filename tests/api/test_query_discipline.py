@@ -15,15 +15,13 @@ from __future__ import annotations
 import re
 from datetime import date
 from importlib import import_module
-from io import StringIO
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.core.management import call_command
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
@@ -128,13 +126,11 @@ def _list_pages() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def _demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    """The demo committee, loaded once for the module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo_data", stdout=StringIO())
+def _demo(demo_database: Any, django_db_blocker: Any) -> Any:
+    """The demo committee (loaded once per process) with more rows, rolled back after the module."""
+    with django_db_blocker.unblock(), demo_database.use():
         _more_rows(Committee.objects.get(name=COUNTY_NAME))
         yield
-        transaction.set_rollback(True)
 
 
 def _more_rows(county: Committee) -> None:

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
-from django.db import transaction
 
 from luzhi.accounts.models import User
 from luzhi.core.models import AuditEntry
@@ -44,12 +43,12 @@ def run_demo_data(*args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def _loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    """Run the command once on the empty test database; its output. Rolled back after the module."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        assert not Committee.objects.exists()
-        yield run_demo_data()
-        transaction.set_rollback(True)
+def _loaded(demo_database: Any, django_db_blocker: Any) -> Iterator[str]:
+    """The command's run on an empty database (once per process, tests/demo_db.py); its output.
+
+    Rolled back after the module; test_demo_data_fresh.py runs it on empty databases itself."""
+    with django_db_blocker.unblock(), demo_database.use() as output:
+        yield output
 
 
 @pytest.fixture
