@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from openpyxl import Workbook, load_workbook
 
 from luzhi.accounts.models import User
@@ -32,6 +35,18 @@ def _demo_committee(demo_database: Any, django_db_blocker: Any) -> Any:
     """The demo committee for the module (loaded once per process), rolled back after it; each test in a savepoint."""
     with django_db_blocker.unblock(), demo_database.use():
         yield
+
+
+@pytest.fixture
+def wsgi_app() -> Any:
+    """The project's WSGI app, kept on the test's connection (a request must not close it)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
