@@ -41,6 +41,24 @@ def _fast_hashing() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """The test database is built from the models (--no-migrations); every migration is then recorded as
+    applied, as on a migrated installation (backups carry that list; tests/core/test_migrations.py
+    checks that replaying the migrations gives the same schema)."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.recorder import MigrationRecorder
+    from django.test.utils import override_settings
+
+    with override_settings(MIGRATION_MODULES={}):
+        nodes = MigrationLoader(None, ignore_no_migrations=True).graph.nodes
+    with django_db_blocker.unblock():
+        recorder = MigrationRecorder(connection)
+        recorder.ensure_schema()
+        recorder.migration_qs.bulk_create([recorder.Migration(app=app, name=name) for app, name in nodes])
+
+
+@pytest.fixture(scope="session")
 def demo_database(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
     """The demo committee's database of this process, built by the first module that asks (tests/demo_db.py)."""
     from tests.demo_db import DEMO
@@ -48,6 +66,13 @@ def demo_database(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]
     yield DEMO
     with django_db_blocker.unblock():
         DEMO.drop()
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(demo_database: Any, django_db_blocker: Any) -> Iterator[dict[str, int]]:
+    """The demo committee for the module, rolled back after it: what its first load created, by model label."""
+    with django_db_blocker.unblock(), demo_database.use():
+        yield demo_database.created
 
 
 @pytest.fixture(autouse=True)
@@ -120,19 +145,21 @@ def api() -> Callable[[User | None], APIClient]:
 # suite runs on several workers (`make test`: pytest-xdist, one file per worker at a time), so
 # that no worker is left with one of them while the others have finished.
 SLOW_FILES_FIRST = (
+    "tests/api/test_fuzz_chains.py",
+    "tests/api/test_fuzz.py",
     "tests/deploy/test_production_stack.py",
     "tests/org/test_demo_data_fresh.py",
-    "tests/participation/test_demo.py",
-    "tests/scoring/test_demo.py",
-    "tests/api/test_fuzz.py",
-    "tests/org/test_demo_data.py",
-    "tests/e2e/",
+    "tests/core/test_migrations.py",
+    "tests/accounts/test_admin_separation.py",
+    "tests/api/test_fuzz_invalid.py",
     "tests/api/test_role_matrix.py",
+    "tests/api/test_bad_input.py",
+    "tests/e2e/",
+    "tests/security/test_csrf.py",
+    "tests/api/test_restore.py",
     "tests/api/test_query_discipline.py",
-    "tests/ledger/test_demo.py",
-    "tests/proposals/test_demo.py",
-    "tests/activities/test_demo.py",
     "tests/core/test_backup.py",
+    "tests/security/test_formula_injection.py",
     "tests/security/test_stored_script.py",
 )
 

@@ -8,8 +8,9 @@ for its duration, inside a transaction that is rolled back at the end, so each m
 starts from the untouched demo. The test database itself stays empty for every other module.
 
 SQLite (in memory): the demo database is a second shared-cache memory database, kept alive (as is
-the test database) by a connection held here; the schema is copied with SQLite's backup API. PostgreSQL: the demo database
-is created from the test database as its template, and dropped when the session ends.
+the test database) by a connection held here; the schema is copied with SQLite's backup API.
+PostgreSQL: the demo database is created from the test database as its template, and dropped when
+the session ends. The demo is loaded by the real clock, as `make run` loads it.
 A module on the demo database must not use transactional tests (they would empty it): `use()`
 checks at the end that the demo is still there and fails the module if it is not.
 """
@@ -25,6 +26,7 @@ from typing import Any
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.test.utils import override_settings
 
 SQLITE_NAME = "file:memorydb_luzhi_demo?mode=memory&cache=shared"
 
@@ -33,6 +35,7 @@ class DemoDatabase:
     def __init__(self) -> None:
         self.name: str | None = None
         self.output = ""  # what demo_data printed when it loaded
+        self.created: dict[str, int] = {}  # what the load created, by model label (demo_data_load().created)
         self._keepers: list[sqlite3.Connection] = []
 
     def _switch(self, name: str) -> None:
@@ -66,14 +69,30 @@ class DemoDatabase:
             BaseDatabaseWrapper.close(connection)
             _admin(f'DROP DATABASE IF EXISTS "{self.name}"')
             _admin(f'CREATE DATABASE "{self.name}" TEMPLATE "{test_name}"')
-        with self._on(self.name):
+        from luzhi.org.management.commands import demo_data as command
+
+        load = command.demo_data_load
+
+        def keep(*args: Any, **kwargs: Any) -> Any:
+            result = load(*args, **kwargs)
+            self.created = dict(result.created)
+            return result
+
+        # No notification sweeper thread while loading (tests deliver by calling the sweep themselves).
+        with self._on(self.name), override_settings(LUZHI_NOTIFY_DISPATCH="off"):
             out = StringIO()
-            call_command("demo_data", stdout=out)
+            command.demo_data_load = keep
+            try:
+                call_command("demo_data", stdout=out)
+            finally:
+                command.demo_data_load = load
             self.output = out.getvalue()
 
     @contextmanager
     def use(self) -> Iterator[str]:
-        """The connection on the demo database inside a transaction rolled back at the end; demo_data's output."""
+        """The connection on the demo database inside a transaction rolled back at the end; demo_data's output.
+
+        `created` holds what the load created, for the tests that check the first load and then a second."""
         if self.name is None:
             self._build()
         assert self.name is not None

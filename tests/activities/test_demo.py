@@ -7,14 +7,12 @@ import pytest
 
 from luzhi.activities import demo
 from luzhi.activities.cadence import cadence_report
-from luzhi.org.demo import demo_data_load
 from luzhi.org.models import Committee
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_years_show_met_and_missed_and_load_once():
-    demo_data_load()
+def test_demo_years_show_met_and_missed_and_load_once(demo_loaded):
     county = Committee.objects.get(name="示例县政协")
     assert demo.demo_load(county=county) == Counter()
     statuses = Counter()

@@ -8,8 +8,8 @@ from luzhi.participation.models import ActivityGuest, Material, Notice, NoticeRe
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_channels_have_the_expected_mix_and_load_once():
-    first = demo_data_load().created
+def test_demo_channels_have_the_expected_mix_and_load_once(demo_loaded):
+    first = demo_loaded
     assert first["participation.notice"] == 3
     receipts = NoticeReceipt.objects.all()
     assert receipts.filter(read_at__isnull=False).exists() and receipts.filter(read_at__isnull=True).exists()

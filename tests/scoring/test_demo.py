@@ -10,8 +10,8 @@ from luzhi.scoring.models import ScoreAppeal, ScoreRuleSet
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_loads_rule_sets_and_is_idempotent():
-    call_command("demo_data", verbosity=0, stdout=io.StringIO())
+def test_demo_loads_rule_sets_and_is_idempotent(demo_loaded):
+    assert demo_loaded["scoring.scoreruleset"] == 2
     assert set(ScoreRuleSet.objects.values_list("year", flat=True)) == {2025, 2026}
     counts = (ScoreRuleSet.objects.count(), ScoreAppeal.objects.count())
     call_command("demo_data", verbosity=0, stdout=io.StringIO())
