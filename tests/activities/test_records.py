@@ -36,7 +36,8 @@ def meeting(committee, users):
         location="县会议中心",
     )
     others = [f.MemberFactory(committee=committee, name=name) for name in ("赵一", "钱二", "孙三")]
-    for member, status in zip([users["member"].member, *others], ["present", "present", "leave", "absent"], strict=True):
+    statuses = ["present", "present", "leave", "absent"]
+    for member, status in zip([users["member"].member, *others], statuses, strict=True):
         af.AttendanceFactory(activity=activity, committee=committee, member=member, status=status)
     AgendaItem.objects.create(committee=committee, activity=activity, order=1, title="学习讲话精神", first_topic=True)
     return activity
@@ -44,7 +45,8 @@ def meeting(committee, users):
 
 def published(api, users, meeting):
     office = api(users["office"])
-    r = office.post("/api/v1/meeting-minutes/", {"activity": meeting.pk, "text": "会议听取了报告。\n会议要求抓好落实。"})
+    text = "会议听取了报告。\n会议要求抓好落实。"
+    r = office.post("/api/v1/meeting-minutes/", {"activity": meeting.pk, "text": text})
     assert r.status_code == 201, r.json()
     minutes = r.json()
     d = office.post(
@@ -234,7 +236,8 @@ def test_seating_puts_leaders_in_front_and_each_sector_together(api, users, plen
     )
     assert swapped.status_code == 200
     at = {(s["row"], s["seat"]): s["member"] for s in swapped.json()["seats"]}
-    assert at[(first["row"], first["seat"])] == second["member"] and at[(second["row"], second["seat"])] == first["member"]
+    assert at[(first["row"], first["seat"])] == second["member"]
+    assert at[(second["row"], second["seat"])] == first["member"]
     bad = office.post(base + "swap/", {"a": [9, 1], "b": [1, 1]}, format="json")
     assert bad.status_code == 400
     # A member sees only their own seat; the page says where.
