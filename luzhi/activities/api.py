@@ -18,18 +18,33 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from luzhi.activities import ics, permissions, selectors, services, signin, votes
+from luzhi.activities import ics, permissions, records, seating, selectors, services, signin, votes
 from luzhi.activities import serializers as s
 from luzhi.activities.cadence import cadence_report
 from luzhi.activities.filters import ActivityFilter, ReadingLogFilter
-from luzhi.activities.models import Activity, ActivityMaterial, CadenceRule, LeaveRequest, ReadingLog, Vote
+from luzhi.activities.models import (
+    Activity,
+    ActivityMaterial,
+    CadenceRule,
+    Decision,
+    LeaveRequest,
+    Minutes,
+    ReadingLog,
+    SeatingPlan,
+    Vote,
+    meeting_records_readable,
+)
 from luzhi.activities.watermark import watermark_pdf
+from luzhi.core import schema
 from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
+from luzhi.core.api import if_match_version as if_match_version_of
+from luzhi.core.documents import document_response
 from luzhi.core.periods import parse_year
 from luzhi.core.permissions import RolePermission
 from luzhi.core.roles import Role
-from luzhi.core.scoping import access_by_id
+from luzhi.core.scoping import access_by_id, check_version
 from luzhi.core.uploads import upload_response
+from luzhi.ledger import permissions as ledger_permissions
 from luzhi.org.models import MemberGroup, Sector, SpecialCommittee
 from luzhi.org.selectors import acting_committee
 
@@ -180,6 +195,64 @@ class ActivityViewSet(ScopedModelViewSet):
         material = services.material_add(actor=request.user, activity=activity, file=file, title=title)
         return Response(s.ActivityMaterialSerializer(material).data, status=201)
 
+    @extend_schema(request=s.SeatingSerializer, responses=s.SeatingSerializer)
+    @action(detail=True, methods=["get", "put"])
+    def seating(self, request: Request, pk: Any = None) -> Response:
+        """The meeting's hall and seats (a member sees only their own seat); PUT sets the hall's layout (staff)."""
+        activity = self.get_object()
+        if request.method == "PUT":
+            activity = self._managed()
+            plan = SeatingPlan.objects.filter(activity=activity).first()
+            form = s.SeatingSerializer(plan, data=request_dict(request), partial=plan is not None)
+            form.is_valid(raise_exception=True)
+            if plan is not None:
+                check_version(plan, if_match_version_of(request))
+            plan = seating.seating_set_layout(actor=request.user, activity=activity, data=dict(form.validated_data))
+        else:
+            plan = SeatingPlan.objects.filter(activity=activity).first()
+            if plan is None:
+                raise Http404
+        return Response(self._seating_data(plan))
+
+    def _seating_data(self, plan: SeatingPlan) -> dict[str, Any]:
+        user = self.request.user
+        sees_all = user.is_superuser or user.role == Role.LEADER or permissions.may_manage(user, plan.activity)
+        context = {"request": self.request, "only_member": None if sees_all else (user.member_id or 0)}
+        return s.SeatingSerializer(plan, context=context).data
+
+    @extend_schema(request=s.GenerateSeatingSerializer, responses=s.SeatingSerializer)
+    @action(detail=True, methods=["post"], url_path="seating/generate")
+    def seating_generate(self, request: Request, pk: Any = None) -> Response:
+        """Seat the invited: leaders in front, then each sector (`by: sector`) or group (`by: group`) together."""
+        activity = self._managed()
+        form = s.GenerateSeatingSerializer(data=request_dict(request))
+        form.is_valid(raise_exception=True)
+        plan = seating.seating_generate(actor=request.user, activity=activity, by=form.validated_data["by"])
+        return Response(self._seating_data(plan))
+
+    @extend_schema(request=s.SwapSeatsSerializer, responses=s.SeatingSerializer)
+    @action(detail=True, methods=["post"], url_path="seating/swap")
+    def seating_swap(self, request: Request, pk: Any = None) -> Response:
+        """Swap the people of two seats `{"a": [row, seat], "b": [row, seat]}` (one may be empty)."""
+        activity = self._managed()
+        form = s.SwapSeatsSerializer(data=request_dict(request))
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        plan = seating.seating_swap(actor=request.user, activity=activity, a=data["a"], b=data["b"])
+        return Response(self._seating_data(plan))
+
+    @extend_schema(responses=schema.PDF)
+    @action(detail=True, methods=["get"], url_path="seating/pdf")
+    def seating_pdf(self, request: Request, pk: Any = None) -> HttpResponse:
+        """The printable seating chart of the hall (staff and leaders)."""
+        activity = self.get_object()
+        if not (request.user.role == Role.LEADER or permissions.may_manage(request.user, activity)):
+            raise exceptions.PermissionDenied("座次表只供会务人员和主席会议成员打印。")
+        plan = SeatingPlan.objects.filter(activity=activity).select_related("activity__committee").first()
+        if plan is None:
+            raise Http404
+        return document_response(seating.seating_document(plan), "pdf", f"{activity.title}座次表")
+
     def _managed(self) -> Activity:
         activity = self.get_object()
         if not permissions.may_manage(self.request.user, activity):
@@ -280,6 +353,7 @@ class VoteViewSet(ScopedModelViewSet):
         "ballot": (permissions.BALLOT, "write"),
         "result": (permissions.VOTES, "read"),
         "ballots": (permissions.VOTES, "read"),
+        "sheet": (permissions.VOTES, "read"),
     }
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
@@ -339,11 +413,108 @@ class VoteViewSet(ScopedModelViewSet):
         """Turnout, and once closed the counts and whether it was adopted (or who was elected)."""
         return Response(s.VoteResultSerializer(votes.vote_result(self.get_object())).data)
 
+    @extend_schema(responses=schema.PDF)
+    @action(detail=True, methods=["get"])
+    def sheet(self, request: Request, pk: Any = None) -> HttpResponse:
+        """The result sheet (表决结果) of a closed vote as PDF; 409 while it is a draft or open."""
+        vote = self.get_object()
+        if not meeting_records_readable(request.user, vote.activity):
+            raise Http404
+        return document_response(records.vote_sheet_document(vote), "pdf", f"表决结果-{vote.pk}")
+
     @extend_schema(responses=s.BallotShownSerializer(many=True))
     @action(detail=True, methods=["get"])
     def ballots(self, request: Request, pk: Any = None) -> Response:
         """Named vote: who chose what. Secret vote: only who voted."""
         return Response(votes.ballots_shown(self.get_object()))
+
+
+def _by_activity(request: Request, qs: Any) -> Any:
+    activity = request.query_params.get("activity", "")
+    return qs.filter(activity_id=int(activity)) if activity.isascii() and activity.isdigit() else qs
+
+
+class MinutesViewSet(ScopedModelViewSet):
+    """Meeting minutes (会议纪要): the office writes and publishes; readers as the meeting's papers (others 404)."""
+
+    model = Minutes
+    serializer_class = s.MinutesSerializer
+    permission_rule = permissions.MINUTES
+    xlsx_filename = "meeting-minutes"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    action_rules = {
+        "publish": (permissions.MINUTES, "write"),
+        "docx": (permissions.MINUTES, "read"),
+        "pdf": (permissions.MINUTES, "read"),
+    }
+
+    def get_queryset(self):  # type: ignore[override]
+        return _by_activity(self.request, super().get_queryset())
+
+    def create_object(self, data: dict[str, Any]) -> Minutes:
+        return records.minutes_create(actor=self.request.user, activity=data["activity"], text=data.get("text", ""))
+
+    def update_object(self, instance: Minutes, data: dict[str, Any]) -> Minutes:
+        return records.minutes_update(actor=self.request.user, minutes=instance, data=data)
+
+    @extend_schema(request=None, responses=s.MinutesSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: Any = None) -> Response:
+        """Publish the minutes (draft → published; again: 409): the invited are told and may read them."""
+        minutes = records.minutes_publish(actor=request.user, minutes=self.get_object())
+        return Response(s.MinutesSerializer(minutes, context=self.get_serializer_context()).data)
+
+    def _document(self, fmt: str) -> HttpResponse:
+        minutes = self.get_object()
+        return document_response(records.minutes_document(minutes), fmt, f"{minutes.activity.title}纪要")
+
+    @extend_schema(responses=schema.DOCX)
+    @action(detail=True, methods=["get"])
+    def docx(self, request: Request, pk: Any = None) -> HttpResponse:
+        """The minutes as an editable DOCX in the official layout."""
+        return self._document("docx")
+
+    @extend_schema(responses=schema.PDF)
+    @action(detail=True, methods=["get"])
+    def pdf(self, request: Request, pk: Any = None) -> HttpResponse:
+        """The minutes as a PDF with the Chinese fonts embedded."""
+        return self._document("pdf")
+
+
+class MeetingDecisionViewSet(ScopedModelViewSet):
+    """Decisions (议定事项) of meetings, in order; the office turns one into a plan item of the ledger."""
+
+    model = Decision
+    serializer_class = s.MeetingDecisionSerializer
+    permission_rule = permissions.DECISIONS
+    xlsx_filename = "meeting-decisions"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    action_rules = {"plan_item": (ledger_permissions.PLAN_ITEMS, "write")}
+
+    def get_queryset(self):  # type: ignore[override]
+        return _by_activity(self.request, super().get_queryset().order_by("activity_id", "order", "id"))
+
+    def create_object(self, data: dict[str, Any]) -> Decision:
+        data.pop("committee", None)
+        activity = data.pop("activity")
+        return records.decision_create(actor=self.request.user, activity=activity, data=data)
+
+    def update_object(self, instance: Decision, data: dict[str, Any]) -> Decision:
+        data.pop("activity", None)
+        return records.decision_update(actor=self.request.user, decision=instance, data=data)
+
+    def perform_destroy(self, instance: Decision) -> None:
+        records.decision_delete(actor=self.request.user, decision=instance)
+
+    @extend_schema(request=s.ToPlanItemSerializer, responses={201: s.MeetingDecisionSerializer})
+    @action(detail=True, methods=["post"], url_path="plan-item")
+    def plan_item(self, request: Request, pk: Any = None) -> Response:
+        """Turn the decision into a plan item of the meeting year's plan (once; again 409; no plan 409)."""
+        decision = self.get_object()
+        form = s.ToPlanItemSerializer(data=request_dict(request), context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        decision = records.decision_to_plan_item(actor=request.user, decision=decision, **form.validated_data)
+        return Response(s.MeetingDecisionSerializer(decision, context=self.get_serializer_context()).data, status=201)
 
 
 class LeaveRequestViewSet(ScopedModelViewSet):
@@ -436,6 +607,8 @@ def register(router: SimpleRouter) -> list[URLPattern]:
     router.register("leave-requests", LeaveRequestViewSet, basename="leave-request")
     router.register("activity-materials", ActivityMaterialViewSet, basename="activity-material")
     router.register("votes", VoteViewSet, basename="vote")
+    router.register("meeting-minutes", MinutesViewSet, basename="meeting-minutes")
+    router.register("meeting-decisions", MeetingDecisionViewSet, basename="meeting-decision")
     router.register("reading-logs", ReadingLogViewSet, basename="reading-log")
     router.register("cadence-rules", CadenceRuleViewSet, basename="cadence-rule")
     return [

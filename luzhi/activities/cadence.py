@@ -15,11 +15,25 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Case, Count, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, ExtractMonth, ExtractQuarter, ExtractWeek
 from django.utils import timezone
 
-from luzhi.activities.models import Activity, Attendance, CadenceRule, ReadingLog
+from luzhi.activities.models import Activity, AgendaItem, Attendance, CadenceRule, ReadingLog
 from luzhi.core.periods import Period, periods_of_year, year_span
 from luzhi.org.models import Committee, Member, MemberGroup, SpecialCommittee
 
@@ -144,10 +158,53 @@ def cell_status(value: int, minimum: int, period: Period, today: date) -> str:
     return "missed" if period.end < today else "open"
 
 
+Lacking = dict[tuple[int, int, int], list[dict[str, Any]]]
+
+
+def lacks_first_topic(qs: QuerySet) -> QuerySet:
+    """The activities of qs whose agenda does not open with an item flagged 第一议题 (no agenda: lacking too)."""
+    opening = AgendaItem.objects.filter(activity=OuterRef("pk")).order_by("order", "id").values("first_topic")[:1]
+    return qs.annotate(opened=Subquery(opening)).filter(Q(opened=False) | Q(opened__isnull=True))
+
+
+def _first_topic_lacking(
+    committee: Committee, year: int, rules: list[CadenceRule], periods: dict[int, list[Period]]
+) -> Lacking:
+    """Per (rule, subject, period index) the meetings of a 第一议题 rule that did not open with it — one query."""
+    wanted = [rule for rule in rules if rule.first_topic and not rule.is_person_scope]
+    if not wanted:
+        return {}
+    spans = [year_span(rule.period, year) for rule in wanted]
+    meetings = lacks_first_topic(
+        Activity.objects.filter(
+            committee=committee,
+            kind__in={kind for rule in wanted for kind in rule.kinds},
+            start__range=(min(s[0] for s in spans), max(s[1] for s in spans)),
+        )
+    ).order_by("start", "id")
+    rows = list(meetings.values("id", "title", "start", "kind", "study", "group_id", "special_committee_id"))
+    out: Lacking = defaultdict(list)
+    for rule in wanted:
+        for row in rows:
+            if row["kind"] not in rule.kinds or (rule.study and rule.study not in (row["study"] or [])):
+                continue
+            subject = {
+                Rule.Scope.EACH_GROUP: row["group_id"],
+                Rule.Scope.EACH_SPECIAL_COMMITTEE: row["special_committee_id"],
+            }.get(rule.scope, committee.pk)
+            period = next((p for p in periods[rule.pk] if p.start <= row["start"] <= p.end), None)
+            if subject is not None and period is not None:
+                out[(rule.pk, subject, period.index)].append(
+                    {"id": row["id"], "title": row["title"], "start": row["start"]}
+                )
+    return out
+
+
 def _cadence_values(
     committee: Committee, year: int
-) -> tuple[list[CadenceRule], dict[str, list[tuple[int, str]]], dict[int, list[Period]], dict[tuple, int]]:
-    """The committee's rules, their subjects and periods, and the value of every non-empty cell."""
+) -> tuple[list[CadenceRule], dict[str, list[tuple[int, str]]], dict[int, list[Period]], dict[tuple, int], Lacking]:
+    """The committee's rules, their subjects and periods, the value of every non-empty cell and the
+    meetings that lacked 第一议题 where a rule requires it."""
     rules = list(CadenceRule.objects.filter(committee=committee).order_by("id"))
     subjects = _subjects(committee, {r.scope for r in rules})
     parts = [part for rule in rules for part in _figures(rule, committee, year)]
@@ -165,15 +222,17 @@ def _cadence_values(
         for p in periods[rule_id]:
             if p.start <= end and start <= p.end:
                 values[(rule_id, subject, p.index)] += spread_days(start, end, days, p)
-    return rules, subjects, periods, values
+    return rules, subjects, periods, values, _first_topic_lacking(committee, year, rules, periods)
 
 
 def cadence_report(*, committee: Committee, year: int, today: date | None = None) -> dict[str, Any]:
     """Check every cadence rule of the committee against the year's records, per subject and period."""
     today = today or timezone.localdate()
-    rules, subjects, periods, values = _cadence_values(committee, year)
+    rules, subjects, periods, values, lacking = _cadence_values(committee, year)
 
     def rows(rule: CadenceRule) -> list[dict[str, Any]]:
+        if rule.first_topic:
+            return first_topic_rows(rule)
         # Tens of thousands of cells for a weekly rule per member: locals, not attribute lookups.
         pk, minimum, kind, own = rule.pk, rule.minimum, SUBJECT_TYPES[rule.scope], periods[rule.pk]
         get = values.get
@@ -194,6 +253,29 @@ def cadence_report(*, committee: Committee, year: int, today: date | None = None
             for subject_id, name in subjects[rule.scope]
         ]
 
+    def first_topic_rows(rule: CadenceRule) -> list[dict[str, Any]]:
+        # A meeting that did not open with 第一议题 fails its cell, listed under `lacking`.
+        pk, minimum = rule.pk, rule.minimum
+        return [
+            {
+                "subject": {"type": SUBJECT_TYPES[rule.scope], "id": subject_id, "name": name},
+                "periods": [
+                    {
+                        "start": p.start,
+                        "end": p.end,
+                        "value": (v := values.get((pk, subject_id, p.index), 0)),
+                        "minimum": minimum,
+                        "status": "missed"
+                        if (gaps := lacking.get((pk, subject_id, p.index)))
+                        else cell_status(v, minimum, p, today),
+                        "lacking": gaps or [],
+                    }
+                    for p in periods[pk]
+                ],
+            }
+            for subject_id, name in subjects[rule.scope]
+        ]
+
     return {
         "year": year,
         "today": today,
@@ -205,6 +287,7 @@ def cadence_report(*, committee: Committee, year: int, today: date | None = None
                 "scope": rule.scope,
                 "measure": rule.measure,
                 "minimum": rule.minimum,
+                "first_topic": rule.first_topic,
                 "rows": rows(rule),
             }
             for rule in rules
@@ -215,18 +298,22 @@ def cadence_report(*, committee: Committee, year: int, today: date | None = None
 def cadence_summary(*, committee: Committee, year: int, today: date | None = None) -> list[dict[str, Any]]:
     """Per rule, how many cells of the year's report are met, missed and still open (no cell objects)."""
     today = today or timezone.localdate()
-    rules, subjects, periods, values = _cadence_values(committee, year)
+    rules, subjects, periods, values, lacking = _cadence_values(committee, year)
     summary = []
     for rule in rules:
         pk, minimum = rule.pk, rule.minimum
         counts = {"met": 0, "missed": 0, "open": 0}
         for p in periods[pk]:
             past = p.end < today
+            failed = sum(1 for subject_id, _ in subjects[rule.scope] if (pk, subject_id, p.index) in lacking)
             met = sum(
-                1 for subject_id, _ in subjects[rule.scope] if values.get((pk, subject_id, p.index), 0) >= minimum
+                1
+                for subject_id, _ in subjects[rule.scope]
+                if values.get((pk, subject_id, p.index), 0) >= minimum and (pk, subject_id, p.index) not in lacking
             )
             counts["met"] += met
-            counts["missed" if past else "open"] += len(subjects[rule.scope]) - met
+            counts["missed"] += failed
+            counts["missed" if past else "open"] += len(subjects[rule.scope]) - met - failed
         summary.append({"rule": pk, "name": rule.name, "cells": counts})
     return summary
 

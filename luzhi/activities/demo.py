@@ -25,11 +25,15 @@ from luzhi.activities.models import (
     AgendaItem,
     Attendance,
     Ballot,
+    Decision,
     LeaveRequest,
+    Minutes,
     ReadingLog,
+    SeatingPlan,
     Vote,
     VoteTurnout,
 )
+from luzhi.activities.seating import assign_seats
 from luzhi.core.periods import periods_of_year
 from luzhi.org.models import Committee, Member, MemberGroup, SpecialCommittee
 
@@ -234,6 +238,8 @@ def _agenda(activity: Activity) -> list[tuple[str, str, int]]:
         K.CHAIR_MEETING: [("研究常委会会议议程", "秘书长", 30), ("审议重点提案督办方案", "提案委", 30)],
         K.STANDING_COMMITTEE: [("专题协商议政", "各专委会", 60), ("审议有关人事事项", "秘书长", 20)],
     }
+    if activity.title == FORGOT_FIRST_TOPIC:
+        return business[activity.kind]  # straight to business: the 第一议题 rule shows it in red
     return [first, *business.get(activity.kind, [])]
 
 
@@ -295,6 +301,66 @@ def _papers_and_votes(
     return created
 
 
+FORGOT_FIRST_TOPIC = "2025年5月党组会议"
+MINUTES_TEXT = {
+    K.STANDING_COMMITTEE: [
+        "会议传达学习了习近平总书记最新重要讲话和重要指示批示精神，要求全体常委把学习成果转化为履职尽责的实际行动。",
+        "会议听取了关于2026年度重点提案督办情况的报告，认为重点提案办理质量总体较好，部分提案的答复还停留在“正在研究”。",
+        "会议以记名表决方式通过了《重点提案督办情况的报告》，以无记名投票方式补选了常务委员。",
+        "会议要求各专委会对照议定事项抓好落实，办公室每月调度一次，年底向常委会报告。",
+    ],
+    K.CHAIR_MEETING: [
+        "会议研究了下季度常委会会议的议程安排，确定以“营商环境”为专题协商议政。",
+        "会议审议了重点提案督办方案，同意由主席会议成员分别领衔督办。",
+    ],
+}
+DECISIONS_TEXT = {
+    K.STANDING_COMMITTEE: [
+        ("围绕优化营商环境开展专题调研，形成调研报告提交下次常委会会议", "经济委员会", date(2026, 12, 31)),
+        ("对“正在研究”答复的重点提案逐件跟踪，年底前向提案者反馈", "提案委员会、各承办单位", date(2026, 12, 20)),
+        ("修订《委员履职量化考评办法》，提交主席会议审议", "办公室", None),
+    ],
+    K.CHAIR_MEETING: [
+        ("常委会会议以“营商环境”为专题协商议政，会前完成调研报告", "秘书长", None),
+        ("重点提案由主席会议成员领衔督办，每季度通报进展", "提案委员会", date(2026, 12, 31)),
+    ],
+}
+
+
+def _records(county: Committee, activities: list[Activity], rows: list[Attendance]) -> Counter:
+    """Minutes and decisions of the latest standing committee and chair meetings; the plenary's seating chart."""
+    created: Counter = Counter()
+    for kind in (K.STANDING_COMMITTEE, K.CHAIR_MEETING):
+        held = [a for a in activities if a.kind == kind and a.end < TODAY and a.pk]
+        if not held:
+            continue
+        meeting = max(held, key=lambda a: a.start)
+        published = timezone.make_aware(datetime.combine(meeting.end + timedelta(days=3), time(10, 0)))
+        Minutes.objects.create(
+            committee=county,
+            activity=meeting,
+            text="\n".join(MINUTES_TEXT[kind]),
+            status=Minutes.Status.PUBLISHED,
+            published_at=published,
+        )
+        Decision.objects.bulk_create(
+            Decision(committee=county, activity=meeting, order=n, text=text, responsible=who, due=due)
+            for n, (text, who, due) in enumerate(DECISIONS_TEXT[kind], start=1)
+        )
+        created["activities.Minutes"] += 1
+        created["activities.Decision"] += len(DECISIONS_TEXT[kind])
+    plenaries = [a for a in activities if a.kind == K.PLENARY and a.start.year == TODAY.year and a.pk]
+    if plenaries:
+        plan = SeatingPlan.objects.create(
+            committee=county, activity=plenaries[0], hall="县会议中心大礼堂", rows=12, seats_per_row=20, aisle_after=10
+        )
+        assign_seats(plan, SeatingPlan.By.SECTOR)
+        plan.save()
+        created["activities.SeatingPlan"] += 1
+        created["activities.Seat"] += plan.seats.count()
+    return created
+
+
 @transaction.atomic
 def demo_load(*, county: Committee) -> Counter:
     """Add the two demo years of activities, attendance, leave and reading to the county."""
@@ -333,7 +399,13 @@ def demo_load(*, county: Committee) -> Counter:
     created["activities.Activity"] += len(new)
     agenda = [
         AgendaItem(
-            committee=county, activity=a, order=n, title=title, presenter=who, minutes=minutes, first_topic=n == 1
+            committee=county,
+            activity=a,
+            order=n,
+            title=title,
+            presenter=who,
+            minutes=minutes,
+            first_topic=title.startswith("第一议题"),
         )
         for a, _ in new
         if a.kind in (K.PARTY_GROUP, K.OFFICE_PARTY_GROUP, K.CHAIR_MEETING, K.STANDING_COMMITTEE) and a.pk
@@ -379,6 +451,7 @@ def demo_load(*, county: Committee) -> Counter:
     Attendance.objects.bulk_create(rows)
     LeaveRequest.objects.bulk_create(leaves)
     created += _papers_and_votes(county, [a for a, _ in new], rows, rng)
+    created += _records(county, [a for a, _ in new], rows)
     created["activities.Attendance"] += len(rows)
     created["activities.LeaveRequest"] += len(leaves)
 

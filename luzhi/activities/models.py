@@ -303,6 +303,9 @@ class CadenceRule(CommitteeOwned):  # 制度要求: how often something must hap
     measure = models.CharField("计量", max_length=10, choices=Measure.choices, default=Measure.COUNT)
     minimum = models.PositiveIntegerField("最低要求")
     period = models.CharField("周期", max_length=10, choices=Period.choices)
+    # 第一议题 / 逢会必学: every meeting counted must open with an agenda item flagged first_topic;
+    # a meeting that does not fails its cell whatever the count.
+    first_topic = models.BooleanField("须以第一议题开篇", default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -336,6 +339,8 @@ class CadenceRule(CommitteeOwned):  # 制度要求: how often something must hap
                 errors["measure"] = "读书学习只能按次数计。"
             if self.scope not in self.PERSON_SCOPES:
                 errors["scope"] = "读书学习只能按每位委员或每位主席会议成员计。"
+        if self.first_topic and (self.source != self.Source.ACTIVITY or self.scope in self.PERSON_SCOPES):
+            errors["first_topic"] = "“须以第一议题开篇”只适用于按全委、委员小组或专委会计的会议活动。"
         if errors:
             raise ValidationError(errors)
 
@@ -489,3 +494,166 @@ class Ballot(models.Model):  # 选票: what was chosen
 
     def __str__(self) -> str:
         return str(self.vote_id)
+
+
+def _meeting_readers(qs: models.QuerySet, user: User, path: str = "activity") -> models.QuerySet:
+    """Rows of meetings the user may read as their papers: office and leaders all, staff their
+    special committee's, a member those they are invited to; anyone else none.
+
+    `path` leads from the row to its activity ("" when the rows are the activities).
+    """
+    from luzhi.core.roles import Role
+
+    if user.is_superuser or user.role in (Role.OFFICE, Role.LEADER):
+        return qs
+    prefix = f"{path}__" if path else ""
+    if user.role == Role.COMMITTEE_STAFF:
+        return qs.filter(**{f"{prefix}special_committee_id": user.special_committee_id})
+    if user.role == Role.MEMBER and user.member_id:
+        invited = Attendance.objects.filter(activity=models.OuterRef(path or "pk"), member_id=user.member_id)
+        return qs.filter(models.Exists(invited))
+    return qs.none()
+
+
+def meeting_records_readable(user: User, activity: Activity) -> bool:
+    """Whether the user reads this meeting's records (result sheets…): as its papers."""
+    return user.is_superuser or _meeting_readers(Activity.objects.filter(pk=activity.pk), user, path="").exists()
+
+
+class Minutes(CommitteeOwned):  # 会议纪要: one per meeting, written by the office, draft → published
+    # Set by the workflow or at creation only: an edit or a restore never writes them (core.audit).
+    workflow_fields = ("activity", "status", "published_at")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已印发"
+
+    activity = models.OneToOneField(Activity, on_delete=models.CASCADE, related_name="record", verbose_name="会议")
+    text = models.TextField("纪要正文", max_length=50000, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField("印发时间", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = verbose_name_plural = "会议纪要"
+
+    def __str__(self) -> str:
+        return f"{self.activity}纪要"
+
+    @classmethod
+    def scope_role(cls, qs: models.QuerySet, user: User) -> models.QuerySet:
+        """Drafts: the office and the meeting's special committee staff. Published: as the meeting's papers."""
+        from luzhi.core.roles import Role
+
+        if user.is_superuser or user.role == Role.OFFICE:
+            return qs
+        if user.role == Role.COMMITTEE_STAFF:
+            return _meeting_readers(qs, user)
+        return _meeting_readers(qs.filter(status=cls.Status.PUBLISHED), user)
+
+
+class Decision(CommitteeOwned):  # 议定事项: what the meeting decided, who does it, by when
+    # The plan item is set only by turning the decision into one (records.decision_to_plan_item).
+    workflow_fields = ("activity", "plan_item")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="decisions", verbose_name="会议")
+    order = models.PositiveSmallIntegerField("顺序", default=1)
+    text = models.TextField("事项", max_length=1000)
+    responsible = models.CharField("责任单位（人）", max_length=200, blank=True)
+    due = models.DateField("完成时限", null=True, blank=True)
+    plan_item = models.OneToOneField(
+        "ledger.PlanItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decision",
+        verbose_name="督办事项",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["activity_id", "order", "id"]
+        verbose_name = verbose_name_plural = "议定事项"
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+    def clean(self) -> None:
+        if not (self.text or "").strip():
+            raise ValidationError({"text": "请填写议定事项。"})
+
+    @classmethod
+    def scope_role(cls, qs: models.QuerySet, user: User) -> models.QuerySet:
+        """The office and the meeting's staff always; others as the meeting's papers once the minutes are published."""
+        from luzhi.core.roles import Role
+
+        if user.is_superuser or user.role == Role.OFFICE:
+            return qs
+        if user.role == Role.COMMITTEE_STAFF:
+            return _meeting_readers(qs, user)
+        published = Minutes.objects.filter(activity=models.OuterRef("activity"), status=Minutes.Status.PUBLISHED)
+        return _meeting_readers(qs.filter(models.Exists(published)), user)
+
+
+class SeatingPlan(CommitteeOwned):  # 座次表: the hall of a meeting and who sits where
+    # The assignment is the workflow's (generate, swap): an edit of the layout never writes it.
+    workflow_fields = ("activity", "by", "generated_at")
+
+    class By(models.TextChoices):
+        SECTOR = "sector", "按界别"
+        GROUP = "group", "按委员小组"
+
+    activity = models.OneToOneField(Activity, on_delete=models.CASCADE, related_name="seating", verbose_name="会议")
+    hall = models.CharField("会场", max_length=100)
+    rows = models.PositiveSmallIntegerField("排数")
+    seats_per_row = models.PositiveSmallIntegerField("每排座位数")
+    aisle_after = models.PositiveSmallIntegerField("过道位于第几座之后", null=True, blank=True)
+    by = models.CharField("排座方式", max_length=10, choices=By.choices, blank=True)
+    generated_at = models.DateTimeField("排座时间", null=True, blank=True)
+    history = HistoricalRecords()
+
+    MAX_ROWS = 100
+    MAX_SEATS = 80
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = verbose_name_plural = "座次表"
+
+    def __str__(self) -> str:
+        return f"{self.activity} · {self.hall}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not (self.hall or "").strip():
+            errors["hall"] = "请填写会场名称。"
+        if self.rows is None or not 1 <= self.rows <= self.MAX_ROWS:
+            errors["rows"] = f"排数应为1–{self.MAX_ROWS}。"
+        if self.seats_per_row is None or not 1 <= self.seats_per_row <= self.MAX_SEATS:
+            errors["seats_per_row"] = f"每排座位数应为1–{self.MAX_SEATS}。"
+        elif self.aisle_after is not None and not 1 <= self.aisle_after < self.seats_per_row:
+            errors["aisle_after"] = f"过道应在第1至第{self.seats_per_row - 1}座之后（不设过道请留空）。"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def capacity(self) -> int:
+        return self.rows * self.seats_per_row
+
+
+class Seat(models.Model):  # 座位: one member's seat in a seating plan
+    plan = models.ForeignKey(SeatingPlan, on_delete=models.CASCADE, related_name="seats")
+    row = models.PositiveSmallIntegerField("排")
+    number = models.PositiveSmallIntegerField("座")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", verbose_name="委员")
+
+    class Meta:
+        ordering = ["plan_id", "row", "number"]
+        verbose_name = verbose_name_plural = "座位"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "row", "number"], name="seat_once"),
+            models.UniqueConstraint(fields=["plan", "member"], name="seat_one_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.row}排{self.number}座"

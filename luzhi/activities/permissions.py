@@ -28,6 +28,11 @@ MATERIALS = Rule(read=INSIDERS, write=STAFF)
 # The auditor reads votes too (who voted; for a secret vote never what).
 VOTES = Rule(read=INSIDERS | {Role.AUDITOR}, write=STAFF)
 BALLOT = Rule(read=_PEOPLE, write=_PEOPLE)
+# Meeting records: staff write minutes, decisions and seating; readers are scoped per row
+# (Minutes/Decision.scope_role: the invited, leaders, the office, the meeting's staff).
+MINUTES = Rule(read=INSIDERS, write=STAFF)
+DECISIONS = Rule(read=INSIDERS, write=STAFF)
+SEATING = Rule(read=INSIDERS, write=STAFF)
 SIGN_IN = Rule(read=_PEOPLE, write=_PEOPLE)
 CALENDAR_FEED = Rule(read=_PEOPLE, write=_PEOPLE)
 

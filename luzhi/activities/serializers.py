@@ -11,12 +11,16 @@ from luzhi.activities.models import (
     AgendaItem,
     Attendance,
     CadenceRule,
+    Decision,
     LeaveRequest,
+    Minutes,
     ReadingLog,
+    SeatingPlan,
     Vote,
 )
-from luzhi.core.api import LuzhiSerializer, ScopedRelatedField
-from luzhi.org.models import Member
+from luzhi.core.api import DateField, LuzhiSerializer, ScopedRelatedField
+from luzhi.ledger.models import PlanItem
+from luzhi.org.models import Member, SpecialCommittee
 
 
 class ParticipantsField(ManyRelatedField):
@@ -173,7 +177,19 @@ class CadenceRuleSerializer(LuzhiSerializer):
 
     class Meta:
         model = CadenceRule
-        fields = ["id", "committee", "name", "source", "kinds", "study", "scope", "measure", "minimum", "period"]
+        fields = [
+            "id",
+            "committee",
+            "name",
+            "source",
+            "kinds",
+            "study",
+            "scope",
+            "measure",
+            "minimum",
+            "period",
+            "first_topic",
+        ]
         read_only_fields = ["committee"]
 
 
@@ -267,3 +283,91 @@ class VoteResultSerializer(serializers.Serializer):
 class BallotShownSerializer(serializers.Serializer):
     member = serializers.IntegerField()
     choice = serializers.JSONField(required=False)
+
+
+class MinutesSerializer(LuzhiSerializer):
+    """A meeting's minutes (会议纪要): `text` with paragraphs; `status` draft → published by `publish/`."""
+
+    class Meta:
+        model = Minutes
+        fields = ["id", "committee", "activity", "text", "status", "published_at"]
+        read_only_fields = ["committee", "status", "published_at"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is not None and "activity" in attrs and attrs["activity"].pk != self.instance.activity_id:
+            raise serializers.ValidationError({"activity": ["不能把会议纪要移到另一场会议。"]})
+        return attrs
+
+
+class MeetingDecisionSerializer(LuzhiSerializer):
+    """A decision (议定事项) of a meeting; `plan_item` is set by `plan-item/` only."""
+
+    class Meta:
+        model = Decision
+        fields = ["id", "committee", "activity", "order", "text", "responsible", "due", "plan_item"]
+        read_only_fields = ["committee", "plan_item"]
+        extra_kwargs = {"order": {"required": False, "min_value": 1, "max_value": 1000}}
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is not None and "activity" in attrs and attrs["activity"].pk != self.instance.activity_id:
+            raise serializers.ValidationError({"activity": ["不能把议定事项移到另一场会议。"]})
+        return attrs
+
+
+class ToPlanItemSerializer(serializers.Serializer):
+    lead = ScopedRelatedField(queryset=Member.objects.all(), label="牵头领导")
+    responsible = ScopedRelatedField(queryset=SpecialCommittee.objects.all(), label="责任专委会")
+    kind = serializers.ChoiceField(choices=PlanItem.Kind.choices, required=False, default=PlanItem.Kind.OTHER)
+    origin = serializers.ChoiceField(choices=PlanItem.Origin.choices, required=False, default=PlanItem.Origin.CPPCC)
+    deadline = DateField(required=False, allow_null=True, label="完成时限")
+
+
+class SeatShownSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    seat = serializers.IntegerField(source="number")
+    member = serializers.IntegerField(source="member_id")
+    name = serializers.CharField(source="member.name")
+
+
+class SeatingSerializer(LuzhiSerializer):
+    """The hall of a meeting; `seats` as assigned (a member sees only their own)."""
+
+    seats = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SeatingPlan
+        fields = [
+            "id",
+            "committee",
+            "activity",
+            "hall",
+            "rows",
+            "seats_per_row",
+            "aisle_after",
+            "by",
+            "generated_at",
+            "seats",
+        ]
+        read_only_fields = ["committee", "activity", "by", "generated_at", "seats"]
+        extra_kwargs = {
+            "rows": {"min_value": 1, "max_value": SeatingPlan.MAX_ROWS},
+            "seats_per_row": {"min_value": 1, "max_value": SeatingPlan.MAX_SEATS},
+            "aisle_after": {"min_value": 1, "max_value": SeatingPlan.MAX_SEATS},
+        }
+
+    @extend_schema_field(SeatShownSerializer(many=True))
+    def get_seats(self, plan: SeatingPlan) -> list[dict[str, Any]]:
+        seats = plan.seats.select_related("member").order_by("row", "number")
+        only = self.context.get("only_member")
+        if only is not None:
+            seats = seats.filter(member_id=only)
+        return SeatShownSerializer(seats, many=True).data
+
+
+class GenerateSeatingSerializer(serializers.Serializer):
+    by = serializers.ChoiceField(choices=SeatingPlan.By.choices, label="排座方式")
+
+
+class SwapSeatsSerializer(serializers.Serializer):
+    a = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=1000), min_length=2, max_length=2)
+    b = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=1000), min_length=2, max_length=2)

@@ -35,7 +35,7 @@ from luzhi.notifications.services import broadcast, notify
 from luzhi.org.models import Committee, Member
 
 SEED_RULES = Path(__file__).resolve().parents[1] / "org" / "data" / "seed_rules.yaml"
-RULE_FIELDS = ("name", "source", "kinds", "study", "scope", "measure", "minimum", "period")
+RULE_FIELDS = ("name", "source", "kinds", "study", "scope", "measure", "minimum", "period", "first_topic")
 RECORDED = (Attendance.Status.PRESENT, Attendance.Status.LEAVE, Attendance.Status.ABSENT, Attendance.Status.OBSERVER)
 
 
@@ -457,7 +457,7 @@ def reading_log_add(*, actor: Any, data: dict[str, Any]) -> ReadingLog:
 def seed_rules() -> list[dict[str, Any]]:
     """The seed's cadence rules, as field dicts."""
     rules = yaml.safe_load(SEED_RULES.read_text("utf-8"))
-    return [{f: rule.get(f, "") for f in RULE_FIELDS} for rule in rules]
+    return [{f: rule.get(f, False if f == "first_topic" else "") for f in RULE_FIELDS} for rule in rules]
 
 
 @transaction.atomic

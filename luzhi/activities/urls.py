@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luzhi.activities import views
+from luzhi.activities import record_views, views
 
 app_name = "activities"
 urlpatterns = [
@@ -22,6 +22,16 @@ urlpatterns = [
     path("<int:pk>/votes/new/", views.vote_new_page, name="vote-new"),
     path("votes/<int:pk>/", views.vote_page, name="vote-ballot"),
     path("materials/<int:pk>/withdraw/", views.material_withdraw_page, name="material-withdraw"),
+    path("<int:pk>/minutes/", record_views.minutes_page, name="minutes"),
+    path("minutes/<int:pk>.<str:fmt>", record_views.minutes_document_page, name="minutes-document"),
+    path("<int:pk>/decisions/", record_views.decision_add_page, name="decision-add"),
+    path("decisions/<int:pk>/delete/", record_views.decision_delete_page, name="decision-delete"),
+    path("decisions/<int:pk>/plan-item/", record_views.decision_plan_item_page, name="decision-plan-item"),
+    path("<int:pk>/seating/", record_views.seating_layout_page, name="seating"),
+    path("<int:pk>/seating/generate/", record_views.seating_generate_page, name="seating-generate"),
+    path("<int:pk>/seating/swap/", record_views.seating_swap_page, name="seating-swap"),
+    path("<int:pk>/seating.pdf", record_views.seating_pdf_page, name="seating-pdf"),
+    path("votes/<int:pk>/sheet.pdf", record_views.vote_sheet_page, name="vote-sheet"),
     path("<int:pk>/leave/", views.leave_ask_page, name="leave-ask"),
     path("leave/", views.leave_list_page, name="leave-list"),
     path("leave/<int:pk>/decide/", views.leave_decide_page, name="leave-decide"),

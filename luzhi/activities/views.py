@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from luzhi.activities import permissions, selectors, services, signin, votes
-from luzhi.activities.cadence import cadence_cell_records, cadence_report
+from luzhi.activities.cadence import cadence_cell_records, cadence_report, lacks_first_topic
 from luzhi.activities.forms import ActivityForm, InviteForm, LeaveForm, ReadingLogForm, SignInForm, VoteForm
 from luzhi.activities.models import (
     Activity,
@@ -135,6 +135,9 @@ def activity_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
             agenda_rows=[*agenda, *[None] * AGENDA_BLANK_ROWS],
             agenda_row_count=len(agenda) + AGENDA_BLANK_ROWS,
         )
+    from luzhi.activities.record_views import records_context
+
+    context.update(records_context(request, activity, manage))
     return render(request, "activities/activity_detail.html", context)
 
 
@@ -618,6 +621,7 @@ def cadence_page(request: HttpRequest) -> HttpResponse:
         rule["labels"] = [p.label for p in labels]
         rule["missed"] = sum(1 for row in rule["rows"] for c in row["periods"] if c["status"] == "missed")
         rule["met"] = sum(1 for row in rule["rows"] for c in row["periods"] if c["status"] == "met")
+        rule["lacking"] = [m for row in rule["rows"] for c in row["periods"] for m in c.get("lacking", [])]
         rule["scope_label"] = CadenceRule.Scope(rule["scope"]).label
         rule["period_label"] = CadenceRule.Period(rule["period"]).label
         rule["many"] = len(rule["rows"]) > SUMMARY_ABOVE
@@ -654,6 +658,7 @@ def cadence_cell_page(request: HttpRequest, rule_id: int) -> HttpResponse:
         raise Http404 from None
     subject = _int(request.GET.get("subject"), 0, 1, 2**62)
     records = cadence_cell_records(rule=rule, subject_id=subject, start=start, end=end)
+    lacking = set(lacks_first_topic(records).values_list("pk", flat=True)) if rule.first_topic else set()
     return render(
         request,
         "activities/cadence_cell.html",
@@ -664,5 +669,6 @@ def cadence_cell_page(request: HttpRequest, rule_id: int) -> HttpResponse:
             "records": records[:500],
             "reading": rule.source == "reading",
             "subject_name": request.GET.get("name", ""),
+            "lacking": lacking,
         },
     )

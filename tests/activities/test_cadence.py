@@ -32,7 +32,7 @@ def cells(report, subject_id=None):
 
 def test_new_committees_get_the_seed_rules(committee):
     names = list(CadenceRule.objects.filter(committee=committee).values_list("name", flat=True))
-    assert len(names) == 13 and "党组会议每月至少1次" in names and "年撰一稿" in names
+    assert len(names) == 14 and "党组会议每月至少1次" in names and "年撰一稿" in names
 
 
 def test_monthly_committee_rule_met_missed_and_open(committee):
