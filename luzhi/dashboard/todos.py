@@ -69,9 +69,7 @@ def member_score(*, member: Any, year: int) -> dict[str, Any] | None:
     rule_set = ScoreRuleSet.objects.filter(committee_id=member.committee_id, year=year).first()
     if rule_set is None:
         return None
-    entries = ledger.member_ledger(member=member, year=year, rule_set=rule_set)
-    total, _ = ledger.capped_total(entries, rule_set)
-    grade = rules.grade_of(total, rule_set.grades)
+    total, grade = ledger.member_total(member=member, year=year, rule_set=rule_set)
     qualified = Decimal(str(rule_set.grades["qualified"]))
     excellent = Decimal(str(rule_set.grades["excellent"]))
     return {
