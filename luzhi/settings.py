@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "luzhi.dashboard",
 ]
 
+# Which committee a user acts for (a superuser: the one named, else the only county) — the org app's
+# rule, named here so that core's API base class asks it without importing a domain app.
+LUZHI_ACTING_COMMITTEE = "luzhi.org.selectors.committee_acted_for"
+
 # The domain apps, in menu order. Each may provide menu.py (sections()), api.py
 # (register(router)), urls.py (pages under /<app>/) and demo.py (demo_load()).
 LUZHI_DOMAIN_APPS = [

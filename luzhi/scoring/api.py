@@ -21,13 +21,14 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from luzhi.core import schema
-from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
+from luzhi.core.api import ScopedModelViewSet, request_dict
 from luzhi.core.periods import parse_year
 from luzhi.core.permissions import RolePermission
 from luzhi.core.roles import Role
 from luzhi.core.scoping import access_by_id
 from luzhi.core.xlsx import XLSX_MIME
 from luzhi.org.models import Committee, Member
+from luzhi.org.selectors import committee_acted_for
 from luzhi.scoring import documents, ledger, permissions, services
 from luzhi.scoring import serializers as s
 from luzhi.scoring.models import ScoreAppeal, ScoreRuleSet
@@ -42,17 +43,8 @@ def year_param(request: Any) -> int:
 
 
 def committee_of(request: Any) -> int:
-    """The committee the caller reads: their own (a superuser names one with ?committee=, or the only county)."""
-    user = request.user
-    if not user.is_superuser:
-        return user.committee_id
-    requested = as_id(request.GET.get("committee", ""))
-    if requested is not None and Committee.objects.filter(pk=requested).exists():
-        return requested
-    counties = list(Committee.objects.filter(level=Committee.Level.COUNTY).values_list("pk", flat=True)[:2])
-    if len(counties) == 1:
-        return counties[0]
-    raise exceptions.ValidationError({"committee": ["请指定所属政协。"]})
+    """The committee the caller reads: committee_acted_for, a superuser naming one with ?committee=."""
+    return committee_acted_for(viewer=request.user, requested=request.GET.get("committee")).pk
 
 
 def ledger_member(user: Any, pk: Any) -> Member:
