@@ -12,9 +12,9 @@ from django.db import models
 from django.db.models import Case, Q, Value, When
 from simple_history.models import HistoricalRecords
 
+from luzhi.core import clock
 from luzhi.core.conditions import q_matches
 from luzhi.core.scoping import CommitteeOwned
-from luzhi.ledger import clock
 from luzhi.org.models import Member, SpecialCommittee
 
 # What may fulfil a plan item: (app label, model name) per link type — looked up loosely so

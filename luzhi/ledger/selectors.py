@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Avg, Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Round
 
+from luzhi.core import clock
 from luzhi.core.scoping import visible_to
-from luzhi.ledger import clock
 from luzhi.ledger.models import MonthlyPlan, Plan, PlanItem, ProgressReport, month_start
 from luzhi.org.models import SpecialCommittee
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from luzhi.core import clock
 from luzhi.core.documents import Document, Heading, Paragraph, Table, document_response
 from luzhi.core.pages import (
     ServiceModelForm,
@@ -25,7 +26,7 @@ from luzhi.core.pages import (
 from luzhi.core.permissions import can
 from luzhi.core.scoping import access_by_id, visible_to
 from luzhi.core.services import object_create, object_update
-from luzhi.ledger import charts, clock, permissions
+from luzhi.ledger import charts, permissions
 from luzhi.ledger.models import Plan, PlanItem, month_start
 from luzhi.ledger.permissions import is_office, may_report
 from luzhi.ledger.selectors import board, board_months, month_view, plan_item_list, plan_item_reports, plan_list

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from luzhi.core import clock
 from luzhi.core.audit import save_as
 from luzhi.core.errors import WorkflowError
 from luzhi.core.roles import Role
@@ -163,7 +164,7 @@ def opinion_adopt(
         raise WorkflowError(f"{holder}已采用过这篇信息。")
     _save(report, actor=actor)
     adoption = OpinionAdoption(
-        report=report, committee=holder, level=holder.level, issue=issue, date=date or timezone.localdate()
+        report=report, committee=holder, level=holder.level, issue=issue, date=date or clock.today()
     )
     adoption.full_clean()
     save_as(adoption, actor=actor)
@@ -211,7 +212,7 @@ def opinion_instruct(
         level=level or "",
         leader=(leader or "").strip(),
         text=(text or "").strip(),
-        date=date or timezone.localdate(),
+        date=date or clock.today(),
     )
     instruction.full_clean()
     save_as(instruction, actor=actor)
@@ -277,7 +278,7 @@ def bulletin_compose(
     if missing:
         raise ValidationError({"reports": f"只能编入本政协已采用的信息：{'、'.join(missing)}"})
     bulletin = Bulletin(
-        committee=committee, year=year, number=number, title=title or "社情民意", date=date or timezone.localdate()
+        committee=committee, year=year, number=number, title=title or "社情民意", date=date or clock.today()
     )
     bulletin.full_clean()
     save_as(bulletin, actor=actor)
@@ -356,7 +357,7 @@ def grassroots_remind(*, within_days: int = 3) -> dict[str, int]:
     """Tell members about their open records falling due, and members and offices about overdue ones."""
     from luzhi.accounts.models import User
 
-    today = timezone.localdate()
+    today = clock.today()
     due = list(grassroots_due(within_days=within_days).only("pk", "member_id", "committee_id", "citizen", "due_date"))
     member_users: dict[int, list[int]] = {}
     for uid, mid in User.objects.filter(member_id__in={r.member_id for r in due}, is_active=True).values_list(

@@ -16,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from luzhi.core import clock
 from luzhi.core.api import as_id
 from luzhi.core.documents import document_response
 from luzhi.core.errors import WorkflowError
@@ -332,7 +332,7 @@ class BulletinForm(StyledForm):
 def bulletin_compose(request: HttpRequest) -> HttpResponse:
     """Compose an issue: pick adopted reports and their order (the number beside each)."""
     user = request.user
-    today = timezone.localdate()
+    today = clock.today()
     last = bulletin_list(viewer=user).filter(year=today.year).order_by("-number").first()
     form = BulletinForm(
         posted(request),
@@ -393,7 +393,7 @@ def grassroots_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "opinions/grassroots_list.html",
-        {"page": paginate(request, qs), "overdue": overdue, "status": status, "today": timezone.localdate()},
+        {"page": paginate(request, qs), "overdue": overdue, "status": status, "today": clock.today()},
     )
 
 
@@ -462,7 +462,7 @@ def grassroots_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @rule_required(permissions.STATISTICS)
 def statistics_page(request: HttpRequest) -> HttpResponse:
     """Reports by author, sector and status; adoptions and instructions by level; grassroots on time."""
-    year = query_year(request, timezone.localdate().year)
+    year = query_year(request, clock.today().year)
     stats = opinion_statistics(viewer=request.user, year=year)
     levels = dict(Level.choices)
     return render(
@@ -471,7 +471,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         {
             "stats": stats,
             "year": year,
-            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+            "years": range(clock.today().year, clock.today().year - 6, -1),
             "statuses": [(label, stats["by_status"][value]) for value, label in OpinionReport.Status.choices],
             "adoptions": [(levels[k], v) for k, v in stats["adoptions_by_level"].items()],
             "instructions": [(levels[k], v) for k, v in stats["instructions_by_level"].items()],

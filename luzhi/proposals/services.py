@@ -11,9 +11,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from luzhi.core import similarity
+from luzhi.core import clock, similarity
 from luzhi.core.audit import delete_as, save_as
 from luzhi.core.errors import WorkflowError
 from luzhi.core.roles import Role
@@ -91,7 +92,7 @@ def proposal_create(*, actor: Any, committee: Any, data: dict[str, Any]) -> Prop
     """Write a draft proposal with the actor as its lead proposer."""
     cosigners = list(data.pop("cosigners", []) or [])
     fields = {k: v for k, v in data.items() if k in EDITABLE}
-    proposal = Proposal(committee=committee, lead=_member_of(actor), year=timezone.localdate().year, **fields)
+    proposal = Proposal(committee=committee, lead=_member_of(actor), year=clock.today().year, **fields)
     if cosigners and proposal.submitter_type == Proposal.SubmitterType.MEMBER:
         proposal.submitter_type = Proposal.SubmitterType.JOINT
     proposal.full_clean()
@@ -150,7 +151,7 @@ def _unit_users(unit_ids: Iterable[int]) -> Any:
 
 
 def _link(proposal: Proposal) -> str:
-    return f"/proposals/{proposal.pk}/"
+    return reverse("proposals:detail", args=[proposal.pk])
 
 
 @transaction.atomic
@@ -308,7 +309,7 @@ def proposal_assign(
     if step == "reassign" and not proposal.adjust_requests.filter(resolved=False).exists():
         raise WorkflowError("提案已交办；只有承办单位申请调整后才能重新交办。")
     advance(proposal, step)
-    today = timezone.localdate()
+    today = clock.today()
     due = due_date or add_months(today, DUE_MONTHS)
     if due <= today:
         raise ValidationError({"due_date": ["办理期限应晚于今天。"]})
@@ -359,7 +360,7 @@ def proposal_adjust_request(*, actor: Any, proposal: Proposal, reason: str) -> A
     if not reason.strip():
         raise ValidationError({"reason": ["请写明申请调整的理由。"]})
     deadline = adjust_deadline(proposal)
-    if deadline is None or timezone.localdate() > deadline:
+    if deadline is None or clock.today() > deadline:
         raise WorkflowError(
             f"申请调整须在交办后{ADJUST_WORKDAYS}个工作日内（截至{deadline:%Y年%m月%d日}）提出，已超过期限。"
         )
@@ -412,7 +413,7 @@ def proposal_reply(*, actor: Any, proposal: Proposal, category: str, text: str, 
         errors["text"] = ["请填写答复内容。"]
     if errors:
         raise ValidationError(errors)
-    today = timezone.localdate()
+    today = clock.today()
     proposal.reply_rounds += 1
     on_time = proposal.due_date is None or today <= proposal.due_date
     reply = Reply(
@@ -503,7 +504,7 @@ def proposal_supervise(*, actor: Any, proposal: Proposal, date: dt.date, note: s
     errors = {}
     if not isinstance(date, dt.date):
         errors["date"] = ["请填写督办日期。"]
-    elif date > timezone.localdate():
+    elif date > clock.today():
         errors["date"] = ["督办日期不能晚于今天。"]
     if not (note or "").strip():
         errors["note"] = ["请填写督办情况。"]
@@ -519,7 +520,7 @@ def proposal_remind(*, today: dt.date | None = None) -> dict[str, int]:
     """Tell units and the office about cases due within seven days and overdue, once per case and kind."""
     from luzhi.proposals.selectors import proposal_reminders
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     counts = {"due": 0, "overdue": 0}
     for proposal in proposal_reminders(today=today):
         overdue = proposal.due_date < today

@@ -16,13 +16,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from luzhi.core import clock
 from luzhi.core.api import as_id
 from luzhi.core.documents import Document, Heading, PageBreak, Paragraph, Table, document_response
 from luzhi.core.errors import WorkflowError
-from luzhi.core.pages import VersionedModelForm, add_service_errors, paginate, posted, query_year, rule_required
+from luzhi.core.pages import (
+    VersionedModelForm,
+    add_service_errors,
+    error_text,
+    paginate,
+    posted,
+    query_year,
+    rule_required,
+)
 from luzhi.core.permissions import can
 from luzhi.core.roles import Role
 from luzhi.core.scoping import access_by_id, visible_to
@@ -156,7 +164,7 @@ def proposal_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": steps,
         "adjust_deadline": services.adjust_deadline(p),
         "supervisions": list(p.supervisions.select_related("leader")) if p.is_key else [],
-        "today": timezone.localdate(),
+        "today": clock.today(),
     }
     if steps["review"]:
         context["similar"] = selectors.proposal_similar(viewer=request.user, text=p.text, limit=5, exclude_id=p.pk)
@@ -233,8 +241,7 @@ def proposal_step_page(request: HttpRequest, pk: int, step: str) -> HttpResponse
         calls[step]()
         messages.success(request, "操作成功。")
     except ValidationError as exc:
-        texts = [m for v in getattr(exc, "message_dict", {"": exc.messages}).values() for m in v]
-        messages.error(request, "；".join(texts))
+        messages.error(request, error_text(exc))
     except (WorkflowError, PermissionDenied, ValueError) as exc:
         messages.error(request, getattr(exc, "message", None) or str(exc) or "无权这样做。")
     return redirect("proposals:detail", p.pk)
@@ -275,7 +282,7 @@ def reply_document_page(request: HttpRequest, pk: int) -> HttpResponse:
 @rule_required(permissions.EXPORT)
 def compilation_page(request: HttpRequest) -> HttpResponse:
     """The year's compilation of accepted proposals (提案汇编) as DOCX, in number order."""
-    year = query_year(request, timezone.localdate().year)
+    year = query_year(request, clock.today().year)
     qs = (
         visible_to(Proposal.objects.all(), request.user)
         .filter(year=year, number__isnull=False)
@@ -301,14 +308,14 @@ def compilation_page(request: HttpRequest) -> HttpResponse:
 
 @rule_required(permissions.REVIEW)
 def reminders_page(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     rows = list(selectors.proposal_reminders(viewer=request.user, today=today))
     return render(request, "proposals/reminders.html", {"rows": rows, "today": today})
 
 
 @rule_required(permissions.STATS)
 def stats_page(request: HttpRequest) -> HttpResponse:
-    year = query_year(request, timezone.localdate().year)
+    year = query_year(request, clock.today().year)
     stats = selectors.proposal_stats(viewer=request.user, year=year)
     labels = dict(Proposal.Category.choices)
     status_labels = dict(Proposal.Status.choices)

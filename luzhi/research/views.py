@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from luzhi.activities.models import Activity
+from luzhi.core import clock
 from luzhi.core.errors import WorkflowError
-from luzhi.core.pages import ServiceModelForm, add_service_errors, posted, query_year, rule_required
+from luzhi.core.pages import ServiceModelForm, add_service_errors, error_text, posted, query_year, rule_required
 from luzhi.core.permissions import can
 from luzhi.core.scoping import access_by_id, visible_to
 from luzhi.core.services import object_create
@@ -27,7 +27,7 @@ from luzhi.research.services import research_outcome_update, research_topic_adva
 
 
 def _year(request: HttpRequest) -> int:
-    return query_year(request, timezone.localdate().year)
+    return query_year(request, clock.today().year)
 
 
 @rule_required(permissions.TOPICS)
@@ -159,7 +159,7 @@ def outcome_update_page(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         research_outcome_update(actor=request.user, outcome=outcome, data=data)
     except ValidationError as exc:
-        messages.error(request, "未保存：" + "；".join(exc.messages))
+        messages.error(request, "未保存：" + error_text(exc))
     else:
         messages.success(request, "已更新成果的采纳与落实情况。")
     return redirect("research:topic", pk=outcome.topic_id)
