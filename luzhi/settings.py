@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "luzhi.notifications",
     "luzhi.scoring",
     "luzhi.dashboard",
+    "luzhi.scale",  # manage.py generate_scale (bench/)
 ]
 
 # Which committee a user acts for (a superuser: the one named, else the only county) — the org app's
