@@ -129,29 +129,24 @@ def similar_panel(request: HttpRequest) -> HttpResponse:
 
 
 def _steps(user: Any, p: Proposal) -> dict[str, bool]:
-    lead_unit = any(u.unit_id == user.unit_id and u.role == "lead" for u in p.units.all()) if user.unit_id else False
-    co_unit = any(u.unit_id == user.unit_id and u.role == "co" for u in p.units.all()) if user.unit_id else False
-    is_lead = bool(user.member_id) and user.member_id == p.lead_id
-    office = can(user, permissions.REVIEW, "write")
+    """The steps the case page offers: the user may take it (permissions.may) and the status allows it."""
     pending_cosign = any(c.member_id == user.member_id and not c.confirmed_at for c in p.cosignatures.all())
     return {
-        "edit": is_lead and allowed("edit", p.status),
-        "submit": is_lead and allowed("submit", p.status),
-        "cosign": bool(user.member_id) and pending_cosign and allowed("cosign", p.status),
-        "review": office and allowed("accept", p.status),
-        "assign": office
+        "edit": permissions.may(user, "edit", p) and allowed("edit", p.status),
+        "submit": permissions.may(user, "submit", p) and allowed("submit", p.status),
+        "cosign": permissions.may(user, "cosign", p) and pending_cosign and allowed("cosign", p.status),
+        "review": permissions.may(user, "review", p) and allowed("accept", p.status),
+        "assign": permissions.may(user, "assign", p)
         and (
             allowed("assign", p.status)
             or (p.status == "assigned" and p.adjust_requests.filter(resolved=False).exists())
         ),
-        "adjust": lead_unit and allowed("adjust_request", p.status),
-        "reply": lead_unit and allowed("reply", p.status),
-        "co_opinion": co_unit and allowed("co_opinion", p.status),
-        "evaluate": is_lead and allowed("close", p.status),
-        "mark_key": can(user, permissions.MARK_KEY, "write") and allowed("mark_key", p.status),
-        "supervise": p.is_key
-        and allowed("supervise", p.status)
-        and (office or (user.role == Role.LEADER and bool(user.member_id) and user.member_id == p.supervisor_id)),
+        "adjust": permissions.may(user, "adjust", p) and allowed("adjust_request", p.status),
+        "reply": permissions.may(user, "reply", p) and allowed("reply", p.status),
+        "co_opinion": permissions.may(user, "co_opinion", p) and allowed("co_opinion", p.status),
+        "evaluate": permissions.may(user, "evaluate", p) and allowed("close", p.status),
+        "mark_key": permissions.may(user, "mark_key", p) and allowed("mark_key", p.status),
+        "supervise": p.is_key and allowed("supervise", p.status) and permissions.may(user, "supervise", p),
     }
 
 
