@@ -16,6 +16,7 @@ from luzhi.core.errors import WorkflowError
 from luzhi.core.roles import Role
 from luzhi.core.similarity import index_text
 from luzhi.notifications.services import notify
+from luzhi.opinions import permissions
 from luzhi.opinions.models import (
     SIMILARITY_NAMESPACE,
     Bulletin,
@@ -135,6 +136,7 @@ def opinion_create_from_proposal(*, actor: Any, proposal: Any) -> OpinionReport:
 @transaction.atomic
 def opinion_edit(*, actor: Any, report: OpinionReport, title: str, content: str) -> OpinionReport:
     """Edit the report as its holder's office; the author's original is kept on the first edit."""
+    permissions.require(actor, "edit", report)
     transition(report, "edit")
     title, content = (title or "").strip(), (content or "").strip()
     if title == report.title and content == report.content:
@@ -155,6 +157,7 @@ def opinion_adopt(
     *, actor: Any, report: OpinionReport, issue: str = "", date: datetime.date | None = None
 ) -> OpinionAdoption:
     """Adopt the report for the holder's bulletin, credited at the holder's level."""
+    permissions.require(actor, "adopt", report)
     transition(report, "adopt")
     issue = str(issue or "").strip()
     if len(issue) > 50:
@@ -176,6 +179,7 @@ def opinion_adopt(
 @transaction.atomic
 def opinion_forward(*, actor: Any, report: OpinionReport) -> OpinionReport:
     """Forward the report to the holder's parent committee, whose office then handles it."""
+    permissions.require(actor, "forward", report)
     holder = report.holder
     transition(report, "forward")
     parent = holder.parent
@@ -205,6 +209,7 @@ def opinion_instruct(
     *, actor: Any, report: OpinionReport, level: str, leader: str, text: str, date: datetime.date | None = None
 ) -> OpinionInstruction:
     """Record a leader's instruction (批示) on the report, with the leader's level."""
+    permissions.require(actor, "instruct", report)
     transition(report, "instruct")
     instruction = OpinionInstruction(
         report=report,
@@ -235,6 +240,7 @@ def opinion_instruct(
 @transaction.atomic
 def opinion_send(*, actor: Any, report: OpinionReport, recipient: str) -> OpinionReport:
     """Record that the holder sent the adopted report to a party or government department."""
+    permissions.require(actor, "send", report)
     transition(report, "send")
     recipient = (recipient or "").strip()
     if not recipient:
@@ -246,6 +252,7 @@ def opinion_send(*, actor: Any, report: OpinionReport, recipient: str) -> Opinio
 @transaction.atomic
 def opinion_reject(*, actor: Any, report: OpinionReport, reason: str) -> OpinionReport:
     """Decline the report with a reason the author reads."""
+    permissions.require(actor, "reject", report)
     transition(report, "reject")
     reason = (reason or "").strip()
     if not reason:

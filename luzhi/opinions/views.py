@@ -25,6 +25,7 @@ from luzhi.core.errors import WorkflowError
 from luzhi.core.pages import (
     StyledForm,
     add_service_errors,
+    error_text,
     paginate,
     posted,
     query_year,
@@ -133,10 +134,6 @@ def _run(form: forms.Form, write: Callable[[dict[str, Any]], Any]) -> Any:
     return None
 
 
-def _is_office(user: Any) -> bool:
-    return can(user, permissions.HANDLING, "write")
-
-
 # ---- reports -------------------------------------------------------------------------------
 
 
@@ -214,8 +211,8 @@ def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One report with its whole trail; its holder's office also gets the handling forms."""
     report = access_by_id(request.user, OpinionReport, pk, qs=opinion_list(viewer=request.user))
     user = request.user
-    holds = _is_office(user) and (user.is_superuser or report.holder_id == user.committee_id)
-    steps = allowed_steps(report) if holds else []
+    holds = permissions.may(user, "edit", report)
+    steps = [step for step in allowed_steps(report) if permissions.may(user, step, report)]
     similar = (
         opinion_similar(viewer=user, text=f"{report.title}\n{report.content}", exclude_id=report.pk) if holds else []
     )
@@ -306,7 +303,7 @@ def opinion_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     except WorkflowError as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:
-        messages.error(request, "未保存：" + "；".join(exc.messages))
+        messages.error(request, "未保存：" + error_text(exc))
     else:
         messages.success(request, _STEP_DONE[step])
     return redirect("opinions:detail", report.pk)
