@@ -21,7 +21,7 @@ from luzhi.core.periods import year_of_request
 from luzhi.core.roles import Role
 from luzhi.opinions import permissions, services
 from luzhi.opinions import serializers as s
-from luzhi.opinions.bulletins import bulletin_document
+from luzhi.opinions.documents import bulletin_document
 from luzhi.opinions.models import Bulletin, GrassrootsRecord, OpinionReport
 from luzhi.opinions.selectors import (
     bulletin_list,

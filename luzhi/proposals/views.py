@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -20,10 +19,9 @@ from django.views.decorators.http import require_POST
 
 from luzhi.core import clock
 from luzhi.core.api import as_id
-from luzhi.core.documents import Document, Heading, PageBreak, Paragraph, Table, document_response
+from luzhi.core.documents import document_response
 from luzhi.core.errors import WorkflowError
 from luzhi.core.pages import (
-    VersionedModelForm,
     add_service_errors,
     error_text,
     paginate,
@@ -37,28 +35,10 @@ from luzhi.core.scoping import access_by_id, visible_to
 from luzhi.core.uploads import upload_response
 from luzhi.org.models import Member, Unit
 from luzhi.proposals import permissions, selectors, services
+from luzhi.proposals.documents import compilation_document, reply_document
+from luzhi.proposals.forms import ProposalForm
 from luzhi.proposals.models import Proposal, Reply
 from luzhi.proposals.workflow import allowed
-
-
-class ProposalForm(VersionedModelForm):
-    class Meta:
-        model = Proposal
-        fields = ["title", "category", "submitter_type", "reason", "suggestions"]
-        widgets = {
-            "title": forms.TextInput(attrs={"class": "form-control", "placeholder": "关于……的建议"}),
-            "category": forms.Select(attrs={"class": "form-select"}),
-            "submitter_type": forms.Select(attrs={"class": "form-select"}),
-            "reason": forms.Textarea(attrs={"class": "form-control", "rows": 6}),
-            "suggestions": forms.Textarea(attrs={"class": "form-control", "rows": 6}),
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["submitter_type"].choices = [
-            (Proposal.SubmitterType.MEMBER, "委员个人"),
-            (Proposal.SubmitterType.JOINT, "委员联名"),
-        ]
 
 
 def _case(request: HttpRequest, pk: int) -> Proposal:
@@ -258,18 +238,7 @@ def reply_document_page(request: HttpRequest, pk: int) -> HttpResponse:
     if reply is None:
         raise Http404
     p = _case(request, reply.proposal_id)
-    doc = Document(
-        title=f"关于政协{p.committee.name.removesuffix('政协')}{p.year}年第{p.number}号提案的答复",
-        issuer=reply.unit.name,
-        date=reply.replied_at,
-        blocks=[
-            Paragraph(f"{p.lead.name}委员：", indent=False),
-            Paragraph(f"您提出的《{p.title}》收悉。现答复如下："),
-            *[Paragraph(line) for line in reply.text.splitlines() if line.strip()],
-            Paragraph(f"答复类别：{reply.get_category_display()}", indent=False),
-            Paragraph(reply.unit.name, align="right"),
-        ],
-    )
+    doc = reply_document(reply, proposal=p)
     fmt = "docx" if request.GET.get("format") == "docx" else "pdf"
     return document_response(doc, fmt, f"提案答复-第{p.number}号", request=request)
 
@@ -284,20 +253,7 @@ def compilation_page(request: HttpRequest) -> HttpResponse:
         .select_related("lead")
         .order_by("number")
     )
-    blocks: list[Any] = [
-        Table(["案号", "标题", "提案人"], [[p.number, p.title, p.lead.name] for p in qs], widths=[1, 5, 2]),
-    ]
-    for p in qs:
-        blocks += [
-            PageBreak(),
-            Heading(f"第{p.number}号　{p.title}"),
-            Paragraph(f"提案人：{p.lead.name}", indent=False),
-            Heading("案由", level=2),
-            *[Paragraph(t) for t in p.reason.splitlines() if t.strip()],
-            Heading("建议", level=2),
-            *[Paragraph(t) for t in p.suggestions.splitlines() if t.strip()],
-        ]
-    doc = Document(title=f"{year}年提案汇编", issuer=f"{request.user.committee or ''}提案委员会", blocks=blocks)
+    doc = compilation_document(year=year, proposals=list(qs), issuer=f"{request.user.committee or ''}提案委员会")
     return document_response(doc, "docx", f"{year}年提案汇编", request=request)
 
 
