@@ -27,7 +27,7 @@ from luzhi.core.roles import Role
 from luzhi.core.scoping import access_by_id
 from luzhi.core.xlsx import XLSX_MIME
 from luzhi.org.models import Committee, Member
-from luzhi.org.selectors import committee_acted_for
+from luzhi.org.selectors import committee_id_acted_for
 from luzhi.scoring import documents, ledger, permissions, services
 from luzhi.scoring import serializers as s
 from luzhi.scoring.models import ScoreAppeal, ScoreRuleSet
@@ -41,8 +41,8 @@ def year_param(request: Any) -> int:
 
 
 def committee_of(request: Any) -> int:
-    """The committee the caller reads: committee_acted_for, a superuser naming one with ?committee=."""
-    return committee_acted_for(viewer=request.user, requested=request.GET.get("committee")).pk
+    """The committee the caller reads (org's committee_acted_for; a superuser names one with ?committee=)."""
+    return committee_id_acted_for(viewer=request.user, requested=request.GET.get("committee"))
 
 
 def ledger_member(user: Any, pk: Any) -> Member:

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from luzhi.org.selectors import acting_committee, committee_acted_for
+from luzhi.org.selectors import acting_committee, committee_acted_for, committee_id_acted_for
 
 pytestmark = pytest.mark.django_db
 
@@ -12,11 +12,13 @@ pytestmark = pytest.mark.django_db
 def test_an_account_acts_for_its_own_committee_whatever_it_names(committee, other_committee, users):
     assert committee_acted_for(viewer=users["office"], requested=other_committee.pk) == committee
     assert acting_committee(viewer=users["office"]) == committee
+    assert committee_id_acted_for(viewer=users["office"], requested=other_committee.pk) == committee.pk
 
 
 def test_a_superuser_acts_for_the_only_county_or_the_one_named(committee, superuser):
     assert committee_acted_for(viewer=superuser) == committee
     assert committee_acted_for(viewer=superuser, requested=str(committee.parent_id)) == committee.parent
+    assert committee_id_acted_for(viewer=superuser, requested=committee.parent_id) == committee.parent_id
 
 
 @pytest.mark.parametrize("requested", ["999999", "abc", "-1"])
