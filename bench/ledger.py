@@ -13,7 +13,7 @@ ITEMS = 400
 
 def _grow_plan(county: Any) -> None:
     """Bulk-add items (and eight monthly reports each) to the demo plan until it holds ITEMS."""
-    from luzhi.ledger import clock
+    from luzhi.core import clock
     from luzhi.ledger.models import Plan, PlanItem, ProgressReport
     from luzhi.org.models import Member, SpecialCommittee
 
@@ -49,7 +49,7 @@ def run(timed: Callable[..., dict[str, float]]) -> dict[str, dict[str, float]]:
     from django.core.management import call_command
 
     from luzhi.accounts.models import User
-    from luzhi.ledger import clock
+    from luzhi.core import clock
     from luzhi.org.models import Committee
 
     call_command("demo_data", verbosity=0, stdout=io.StringIO())

@@ -64,7 +64,15 @@ INSTALLED_APPS = [
     "luzhi.notifications",
     "luzhi.scoring",
     "luzhi.dashboard",
+    "luzhi.scale",  # manage.py generate_scale (bench/)
 ]
+
+# Modules declaring jobs (luzhi/core/jobs.py) besides each domain app's jobs.py.
+LUZHI_JOB_MODULES = ["luzhi.core.exports"]
+
+# Which committee a user acts for (a superuser: the one named, else the only county) — the org app's
+# rule, named here so that core's API base class asks it without importing a domain app.
+LUZHI_ACTING_COMMITTEE = "luzhi.org.selectors.committee_acted_for"
 
 # The domain apps, in menu order. Each may provide menu.py (sections()), api.py
 # (register(router)), urls.py (pages under /<app>/) and demo.py (demo_load()).
@@ -94,7 +102,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "luzhi.core.middleware.IdleTimeoutMiddleware",
+    "luzhi.accounts.middleware.IdleTimeoutMiddleware",
     "luzhi.core.middleware.LoginRequiredMiddleware",
     "luzhi.accounts.twofactor.OTPRequiredMiddleware",
     "luzhi.accounts.passwords.PasswordChangeRequiredMiddleware",

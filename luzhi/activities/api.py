@@ -7,7 +7,6 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, path
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
@@ -35,11 +34,11 @@ from luzhi.activities.models import (
     meeting_records_readable,
 )
 from luzhi.activities.watermark import watermark_pdf
-from luzhi.core import schema
+from luzhi.core import clock, schema
 from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
 from luzhi.core.api import if_match_version as if_match_version_of
 from luzhi.core.documents import document_response
-from luzhi.core.periods import parse_year
+from luzhi.core.periods import year_of_request
 from luzhi.core.permissions import RolePermission
 from luzhi.core.roles import Role
 from luzhi.core.scoping import access_by_id, check_version
@@ -330,7 +329,7 @@ def material_response(request: Any, material: ActivityMaterial) -> HttpResponse:
     user = request.user
     if user.role in (Role.MEMBER, Role.LEADER) and data.startswith(b"%PDF-"):
         reader = user.member.name if user.member_id else user.username
-        stamped = watermark_pdf(data, f"{reader} {timezone.localdate():%Y-%m-%d} 仅供本人阅读")
+        stamped = watermark_pdf(data, f"{reader} {clock.today():%Y-%m-%d} 仅供本人阅读")
         data = stamped if stamped is not None else data
     response = upload_response(io.BytesIO(data), name=material.name)
     response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline", 1)
@@ -583,9 +582,7 @@ class CadenceReportView(APIView):
     @extend_schema(parameters=[OpenApiParameter("year", int, required=True)], responses={200: dict})
     def get(self, request: Request) -> Response:
         """Each cadence rule of the caller's committee, per subject and period of the year: met / missed / open."""
-        if not request.query_params.get("year", "").strip():
-            raise exceptions.ValidationError({"year": ["请提供年份，如 2026。"]})
-        year = parse_year(request.query_params.get("year"), default=0)
+        year = year_of_request(request, default=None)
         committee = acting_committee(viewer=request.user)
         return Response(cadence_report(committee=committee, year=year))
 

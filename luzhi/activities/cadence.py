@@ -31,9 +31,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, ExtractMonth, ExtractQuarter, ExtractWeek
-from django.utils import timezone
 
 from luzhi.activities.models import Activity, AgendaItem, Attendance, CadenceRule, ReadingLog
+from luzhi.core import clock
 from luzhi.core.periods import Period, periods_of_year, year_span
 from luzhi.org.models import Committee, Member, MemberGroup, SpecialCommittee
 
@@ -227,7 +227,7 @@ def _cadence_values(
 
 def cadence_report(*, committee: Committee, year: int, today: date | None = None) -> dict[str, Any]:
     """Check every cadence rule of the committee against the year's records, per subject and period."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     rules, subjects, periods, values, lacking = _cadence_values(committee, year)
 
     def rows(rule: CadenceRule) -> list[dict[str, Any]]:
@@ -297,7 +297,7 @@ def cadence_report(*, committee: Committee, year: int, today: date | None = None
 
 def cadence_summary(*, committee: Committee, year: int, today: date | None = None) -> list[dict[str, Any]]:
     """Per rule, how many cells of the year's report are met, missed and still open (no cell objects)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     rules, subjects, periods, values, lacking = _cadence_values(committee, year)
     summary = []
     for rule in rules:

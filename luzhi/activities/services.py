@@ -73,7 +73,7 @@ def _notify_invited(activity: Activity, members: Iterable[Member]) -> None:
         kind="activity_invited",
         title=f"邀请您参加：{activity.title}",
         body=f"时间：{when}。请按时参加；不能参加请在平台上请假。",
-        link=f"/activities/{activity.pk}/",
+        link=reverse("activities:activity-detail", args=[activity.pk]),
         key=f"activity_invited:{activity.pk}",
     )
 
@@ -85,7 +85,7 @@ def _broadcast_activity(activity: Activity, kind: str, verb: str) -> None:
         kind=kind,
         title=f"【{verb}】{activity.title}",
         body=f"{activity.get_kind_display()}，{dates}",
-        link=f"/activities/{activity.pk}/",
+        link=reverse("activities:activity-detail", args=[activity.pk]),
         key=f"{kind}:{activity.pk}:{activity.version}",
     )
 

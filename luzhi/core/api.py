@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models
 from django.http import Http404
 from django.utils.functional import cached_property
+from django.utils.module_loading import import_string
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -316,22 +317,9 @@ class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet):
         return self._write_committee
 
     def _committee_for_write(self) -> Any:
-        user = self.request.user
-        if not user.is_superuser:
-            return user.committee
-        from luzhi.org.models import Committee
-
         source = self.request.query_params if self.request.method in SAFE_METHODS else self.request.data
         requested = source.get("committee") if hasattr(source, "get") else None
-        if requested in (None, ""):
-            only = Committee.objects.filter(level=Committee.Level.COUNTY)[:2]
-            if len(only) == 1:
-                return only[0]
-            raise exceptions.ValidationError({"committee": ["请指定所属政协。"]})
-        try:
-            return Committee.objects.get(pk=as_id(requested))
-        except Committee.DoesNotExist:
-            raise exceptions.ValidationError({"committee": ["所属政协不存在。"]}) from None
+        return import_string(settings.LUZHI_ACTING_COMMITTEE)(viewer=self.request.user, requested=requested)
 
     def create_object(self, data: dict[str, Any]) -> models.Model:
         return object_create(actor=self.request.user, model=self.model, data=data)

@@ -10,6 +10,7 @@ that all of them share the official layout (公文格式: 小标宋-style title,
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -197,6 +198,18 @@ def render_pdf(doc: Document) -> bytes:
     return HTML(string=render_html(doc)).write_pdf()
 
 
+# Set once by CoreConfig.ready (core.exports): takes a page's rendering off the request when a worker
+# is there to do it, else None. Kept as a hook so that the renderer imports neither exports nor jobs.
+PageDeferral = Callable[[HttpRequest, "Document", str, str], HttpResponse | None]
+_page_deferral: PageDeferral | None = None
+
+
+def defer_pages_with(deferral: PageDeferral | None) -> None:
+    """Name the function that may take a page's document rendering to a worker (None: never)."""
+    global _page_deferral
+    _page_deferral = deferral
+
+
 def document_response(doc: Document, fmt: str, filename: str, request: HttpRequest | None = None) -> HttpResponse:
     """An HTTP download of the document as `docx` or `pdf` (filename without extension).
 
@@ -205,11 +218,11 @@ def document_response(doc: Document, fmt: str, filename: str, request: HttpReque
     """
     if fmt not in ("pdf", "docx"):
         raise ValueError(f"unknown document format: {fmt}")
-    if request is not None and not request.path.startswith("/api/"):
-        from luzhi.core import exports, jobs
-
-        if jobs.celery_enabled():
-            return exports.deferred(request, doc, fmt, filename)
+    on_page = request is not None and not request.path.startswith("/api/")
+    if on_page and _page_deferral is not None:
+        queued = _page_deferral(request, doc, fmt, filename)
+        if queued is not None:
+            return queued
     if fmt == "pdf":
         content, mime = render_pdf(doc), PDF_MIME
     elif fmt == "docx":

@@ -86,8 +86,10 @@ def purge_exports() -> int:
     return removed
 
 
-def deferred(request: HttpRequest, doc: d.Document, fmt: str, filename: str) -> HttpResponse:
-    """Queue the rendering and answer the page that waits for it."""
+def deferred(request: HttpRequest, doc: d.Document, fmt: str, filename: str) -> HttpResponse | None:
+    """Queue the rendering and answer the page that waits for it (None without a worker: render here)."""
+    if not jobs.celery_enabled():
+        return None
     token = secrets.token_urlsafe(18)
     _, meta = _paths(token, fmt)
     record = {"user": request.user.pk, "fmt": fmt, "filename": filename, "title": doc.title}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -48,8 +49,8 @@ def job(name: str, *, description: str, schedule: dict[str, Any] | None = None) 
 
 def registry() -> dict[str, Job]:
     """Every declared job (importing each app's jobs.py once)."""
-    import luzhi.core.exports  # noqa: F401 - documents rendered by a worker
-
+    for name in settings.LUZHI_JOB_MODULES:  # jobs declared outside the domain apps (core's exports)
+        import_module(name)
     app_modules("jobs")
     return dict(_JOBS)
 

@@ -18,7 +18,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from luzhi.core.periods import YEAR_INVALID, YEAR_MAX, YEAR_MIN, parse_year
+from luzhi.core.periods import YEAR_INVALID, YEAR_MAX, YEAR_MIN, year_of_request
 from luzhi.core.permissions import Rule, can
 from luzhi.core.scoping import CommitteeOwned, StaleEdit, check_version
 
@@ -48,7 +48,7 @@ def rule_required(rule: Rule, action: str = "read") -> Callable:
 def query_year(request: HttpRequest, default: int) -> int:
     """The page's ?year= (the default when absent); a bad one shows a message and the default instead."""
     try:
-        return parse_year(request.GET.get("year"), default=default)
+        return year_of_request(request, default=default)
     except ValidationError:
         messages.warning(request, f"{YEAR_INVALID}已显示{default}年。")
         return default
@@ -57,6 +57,13 @@ def query_year(request: HttpRequest, default: int) -> int:
 def paginate(request: HttpRequest, qs: QuerySet, per_page: int = PAGE_SIZE) -> Page:
     """Return the requested page of a queryset, sliced in the database (bad page numbers → nearest page)."""
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+def error_text(exc: Exception) -> str:
+    """One line for a page message: a ValidationError's messages joined with "；", else the error's message."""
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return getattr(exc, "message", None) or str(exc)
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:

@@ -98,6 +98,16 @@ YEAR_MIN, YEAR_MAX = 1900, 2999
 YEAR_INVALID = f"年份无效（{YEAR_MIN}—{YEAR_MAX}）。"
 
 
+def year_of_request(request: Any, *, default: int | None) -> int:
+    """The request's ?year= as a year: `default` when absent (None: required); a bad one raises ValidationError."""
+    raw = request.GET.get("year")
+    if default is None:
+        if raw is None or not str(raw).strip():
+            raise ValidationError({"year": ["请提供年份，如 2026。"]})
+        default = 0
+    return parse_year(raw, default=default)
+
+
 def parse_year(value: Any, *, default: int, field: str = "year") -> int:
     """The value as a year of 1900..2999, the default when empty; anything else raises ValidationError."""
     text = "" if value is None else str(value).strip()

@@ -16,14 +16,14 @@ is written.
 from __future__ import annotations
 
 from contextlib import nullcontext
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.http import Http404
 
-if TYPE_CHECKING:
-    from luzhi.accounts.models import User
+# A user is the project's AUTH_USER_MODEL (accounts.User): typed Any here, so core imports no domain app.
+User = Any
 
 M = TypeVar("M", bound=models.Model)
 

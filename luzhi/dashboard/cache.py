@@ -16,8 +16,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.utils import timezone
 
+from luzhi.core import clock
 from luzhi.core.scoping import CommitteeOwned
 
 TTL = 60
@@ -48,9 +48,7 @@ def _on_write(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 def cached_dashboard(*, viewer: Any, year: int, build: Any) -> dict[str, Any]:
     """build(viewer=…, year=…) once per committee, role, year and day while nothing is written."""
-    key = (
-        f"luzhi:dashboard:{generation()}:{viewer.committee_id}:{viewer.role}:{year}:{timezone.localdate().isoformat()}"
-    )
+    key = f"luzhi:dashboard:{generation()}:{viewer.committee_id}:{viewer.role}:{year}:{clock.today().isoformat()}"
     value = cache.get(key)
     if value is None:
         value = build(viewer=viewer, year=year)

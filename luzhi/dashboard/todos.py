@@ -13,9 +13,9 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
 
 from luzhi.activities.models import Attendance, LeaveRequest, ReadingLog
+from luzhi.core import clock
 from luzhi.core.roles import Role
 from luzhi.core.scoping import visible_to
 from luzhi.opinions.models import GrassrootsRecord, OpinionReport
@@ -69,9 +69,7 @@ def member_score(*, member: Any, year: int) -> dict[str, Any] | None:
     rule_set = ScoreRuleSet.objects.filter(committee_id=member.committee_id, year=year).first()
     if rule_set is None:
         return None
-    entries = ledger.member_ledger(member=member, year=year, rule_set=rule_set)
-    total, _ = ledger.capped_total(entries, rule_set)
-    grade = rules.grade_of(total, rule_set.grades)
+    total, grade = ledger.member_total(member=member, year=year, rule_set=rule_set)
     qualified = Decimal(str(rule_set.grades["qualified"]))
     excellent = Decimal(str(rule_set.grades["excellent"]))
     return {
@@ -87,7 +85,7 @@ def member_score(*, member: Any, year: int) -> dict[str, Any] | None:
 
 def member_todos(*, member: Any, today: dt.date | None = None) -> dict[str, Any]:
     """What waits on one member, only their own rows."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     asked_leave = LeaveRequest.objects.filter(
         activity_id=OuterRef("activity_id"), member_id=member.pk, status=LeaveRequest.Status.PENDING
     )
@@ -137,7 +135,7 @@ def member_todos(*, member: Any, today: dt.date | None = None) -> dict[str, Any]
 
 def unit_todos(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
     """A unit's assigned proposals still to answer, nearest deadline first, and co-opinions owed."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if not user.unit_id:
         return {"lead": {"rows": [], "count": 0}, "co": {"rows": [], "count": 0}, "overdue": 0, "today": today}
     mine = ProposalUnit.objects.filter(unit_id=user.unit_id, proposal__status=Proposal.Status.ASSIGNED)

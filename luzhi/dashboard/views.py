@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
+from luzhi.core import clock
 from luzhi.core.pages import query_year
 from luzhi.core.permissions import can
 from luzhi.core.roles import Role
@@ -36,6 +36,6 @@ def home(request: HttpRequest) -> HttpResponse:
         context["counts"] = member_counts(viewer=user)
     context["dashboard"] = None
     if can(user, scoring_permissions.DASHBOARD) and user.committee_id:
-        year = query_year(request, timezone.localdate().year)
+        year = query_year(request, clock.today().year)
         context["dashboard"] = cached_dashboard(viewer=user, year=year, build=year_dashboard)
     return render(request, "dashboard/home.html", context)

@@ -13,10 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from luzhi.core import clock
 from luzhi.core.api import ScopedModelViewSet, request_dict
 from luzhi.core.filters import YearFilter
-from luzhi.core.periods import parse_year
-from luzhi.ledger import clock, permissions
+from luzhi.core.periods import year_of_request
+from luzhi.ledger import permissions
 from luzhi.ledger import serializers as s
 from luzhi.ledger.models import MonthlyPlan, Plan, PlanItem
 from luzhi.ledger.selectors import board, plan_item_list, plan_item_reports, plan_list
@@ -25,7 +26,7 @@ from luzhi.org.filters import IdFilter
 
 
 def _year(request: Request) -> int:
-    return parse_year(request.query_params.get("year"), default=clock.today().year)
+    return year_of_request(request, default=clock.today().year)
 
 
 class PlanFilter(django_filters.FilterSet):

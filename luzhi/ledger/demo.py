@@ -8,8 +8,8 @@ from collections import Counter
 from datetime import date
 
 from luzhi.accounts.models import User
+from luzhi.core import clock
 from luzhi.core.services import object_create
-from luzhi.ledger import clock
 from luzhi.ledger.models import Plan, PlanItem
 from luzhi.ledger.services import monthly_plan_save, plan_item_report_progress
 from luzhi.org.models import Committee, Member, SpecialCommittee

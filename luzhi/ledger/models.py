@@ -12,8 +12,9 @@ from django.db import models
 from django.db.models import Case, Q, Value, When
 from simple_history.models import HistoricalRecords
 
+from luzhi.core import clock
+from luzhi.core.conditions import q_matches
 from luzhi.core.scoping import CommitteeOwned
-from luzhi.ledger import clock
 from luzhi.org.models import Member, SpecialCommittee
 
 # What may fulfil a plan item: (app label, model name) per link type — looked up loosely so
@@ -56,9 +57,7 @@ class PlanItemQuerySet(models.QuerySet):
         today = today or clock.today()
         return self.annotate(
             state=Case(
-                When(progress__gte=100, then=Value(PlanItem.Status.DONE)),
-                When(deadline__lt=today, then=Value(PlanItem.Status.OVERDUE)),
-                When(progress__gt=0, then=Value(PlanItem.Status.IN_PROGRESS)),
+                *(When(condition, then=Value(status)) for status, condition in PlanItem.status_rules(today)),
                 default=Value(PlanItem.Status.NOT_STARTED),
                 output_field=models.CharField(),
             ),
@@ -119,23 +118,39 @@ class PlanItem(CommitteeOwned):  # 督办事项: 任务清单 + 责任清单 + �
     def __str__(self) -> str:
         return self.title
 
+    # The one definition of an item's derived status and staleness: SQL uses these conditions
+    # (with_status, the board), and Python evaluates the very same ones (status_on, stale_on).
+    @staticmethod
+    def done_q() -> Q:
+        return Q(progress__gte=100)
+
+    @staticmethod
+    def overdue_q(today: date) -> Q:
+        """Not done and past its deadline (the deadline day itself is not yet overdue)."""
+        return Q(progress__lt=100, deadline__lt=today)
+
     @staticmethod
     def stale_q(today: date) -> Q:
         """Not done and no progress report in today's month (每月调度)."""
         return Q(progress__lt=100) & (Q(last_report_at__isnull=True) | Q(last_report_at__lt=month_start(today)))
 
+    @classmethod
+    def status_rules(cls, today: date) -> list[tuple[str, Q]]:
+        """The derived status: the first condition that holds wins, else not started."""
+        return [
+            (cls.Status.DONE, cls.done_q()),
+            (cls.Status.OVERDUE, cls.overdue_q(today)),
+            (cls.Status.IN_PROGRESS, Q(progress__gt=0)),
+        ]
+
     def status_on(self, today: date | None = None) -> str:
-        """The derived status: done at 100 %, overdue once the deadline has passed under 100 %."""
-        today = today or clock.today()
-        if self.progress >= 100:
-            return self.Status.DONE
-        if self.deadline < today:
-            return self.Status.OVERDUE
-        return self.Status.IN_PROGRESS if self.progress > 0 else self.Status.NOT_STARTED
+        """Return the derived status as of `today`, by the same rules the SQL uses."""
+        rules = self.status_rules(today or clock.today())
+        return next((status for status, condition in rules if q_matches(self, condition)), self.Status.NOT_STARTED)
 
     def stale_on(self, today: date | None = None) -> bool:
-        today = today or clock.today()
-        return self.progress < 100 and (self.last_report_at is None or self.last_report_at < month_start(today))
+        """Return whether the item is stale as of `today`, by the same condition the SQL uses."""
+        return q_matches(self, self.stale_q(today or clock.today()))
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}

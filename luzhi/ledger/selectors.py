@@ -6,11 +6,11 @@ import calendar
 from datetime import date
 from typing import Any
 
-from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Avg, Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Round
 
+from luzhi.core import clock
 from luzhi.core.scoping import visible_to
-from luzhi.ledger import clock
 from luzhi.ledger.models import MonthlyPlan, Plan, PlanItem, ProgressReport, month_start
 from luzhi.org.models import SpecialCommittee
 
@@ -38,15 +38,14 @@ def _items_of_year(viewer: Any, year: int) -> QuerySet[PlanItem]:
 def board(*, viewer: Any, year: int, today: date | None = None) -> list[dict[str, Any]]:
     """Return per special committee: items, done, overdue, stale and average progress, best first."""
     today = today or clock.today()
-    done = Q(progress__gte=100)
     rows = (
         _items_of_year(viewer, year)
         .order_by()
         .values("responsible", "responsible__name")
         .annotate(
             total=Count("id"),
-            done=Count("id", filter=done),
-            overdue=Count("id", filter=Q(deadline__lt=today, progress__lt=100)),
+            done=Count("id", filter=PlanItem.done_q()),
+            overdue=Count("id", filter=PlanItem.overdue_q(today)),
             stale=Count("id", filter=PlanItem.stale_q(today)),
             avg_progress=Round(Avg("progress"), 1),
         )

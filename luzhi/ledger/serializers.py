@@ -2,8 +2,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from luzhi.core import clock
 from luzhi.core.api import LuzhiSerializer
-from luzhi.ledger import clock
 from luzhi.ledger.models import MonthlyPlan, Plan, PlanItem, ProgressReport
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from luzhi.core import clock
 from luzhi.core.services import object_create, object_update
-from luzhi.ledger import clock
 from luzhi.ledger.models import MonthlyPlan, PlanItem, ProgressReport, month_start
 from luzhi.ledger.permissions import may_report, may_write_monthly
 

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from luzhi.core.documents import Document, Heading, Paragraph, Table, document_response
+from luzhi.core import clock
+from luzhi.core.documents import document_response
 from luzhi.core.pages import (
-    ServiceModelForm,
-    StyledForm,
     add_service_errors,
     paginate,
     posted,
@@ -25,12 +22,14 @@ from luzhi.core.pages import (
 from luzhi.core.permissions import can
 from luzhi.core.scoping import access_by_id, visible_to
 from luzhi.core.services import object_create, object_update
-from luzhi.ledger import charts, clock, permissions
+from luzhi.ledger import charts, permissions
+from luzhi.ledger.documents import board_document
+from luzhi.ledger.forms import MonthlyPlanForm, PlanForm, PlanItemForm, ProgressForm
 from luzhi.ledger.models import Plan, PlanItem, month_start
-from luzhi.ledger.permissions import is_office, may_report
+from luzhi.ledger.permissions import may_report
 from luzhi.ledger.selectors import board, board_months, month_view, plan_item_list, plan_item_reports, plan_list
 from luzhi.ledger.services import monthly_plan_save, plan_item_report_progress
-from luzhi.org.models import Member, SpecialCommittee
+from luzhi.org.models import SpecialCommittee
 from luzhi.org.selectors import acting_committee
 
 
@@ -67,14 +66,6 @@ def plan_page(request: HttpRequest) -> HttpResponse:
             "today": today,
             "can_write": can(request.user, permissions.PLAN_ITEMS, "write"),
         },
-    )
-
-
-class ProgressForm(StyledForm):
-    progress = forms.IntegerField(label="进度（%）", min_value=0, max_value=100)
-    note = forms.CharField(label="进展情况", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
-    problems = forms.CharField(
-        label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
 
 
@@ -135,45 +126,8 @@ def board_pdf(request: HttpRequest) -> HttpResponse:
     rows = board(viewer=request.user, year=year, today=today)
     committee = acting_committee(viewer=request.user)
     overdue = plan_item_list(viewer=request.user, today=today).filter(plan__year=year, state=PlanItem.Status.OVERDUE)
-    doc = Document(
-        title=f"{year}年度重点工作督办公示栏",
-        subtitle=f"截至{today.year}年{today.month}月{today.day}日",
-        page_size="A3",
-        landscape=True,
-        footer=f"{committee.name}办公室",
-        blocks=[
-            Heading("一、各专委会晒成绩、亮短板"),
-            Table(
-                ["排名", "专委会", "事项数", "已完成", "逾期", "本月未调度", "平均进度"],
-                [
-                    [r["rank"], r["name"], r["total"], r["done"], r["overdue"], r["stale"], f"{r['avg_progress']}%"]
-                    for r in rows
-                ],
-                widths=[1, 4, 1.5, 1.5, 1.5, 2, 2],
-            ),
-            Heading("二、逾期未完成事项"),
-            Table(
-                ["事项", "牵头领导", "责任专委会", "完成时限", "进度"],
-                [[i.title, i.lead.name, i.responsible.name, i.deadline.isoformat(), f"{i.progress}%"] for i in overdue],
-                widths=[8, 2, 3, 2, 1.5],
-            )
-            if overdue
-            else Paragraph("无逾期事项。"),
-        ],
-    )
+    doc = board_document(year=year, today=today, committee=committee, rows=rows, overdue=overdue)
     return document_response(doc, "pdf", f"{year}年督办公示栏", request=request)
-
-
-class MonthlyPlanForm(StyledForm):
-    special_committee = forms.ModelChoiceField(label="专委会", queryset=SpecialCommittee.objects.none())
-    tasks = forms.CharField(label="工作安排（每行一项）", widget=forms.Textarea(attrs={"rows": 5}), max_length=10000)
-
-    def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        qs = visible_to(SpecialCommittee.objects.all(), viewer)
-        if not is_office(viewer):
-            qs = qs.filter(pk=viewer.special_committee_id)
-        self.fields["special_committee"].queryset = qs
 
 
 def _month(request: HttpRequest) -> date:
@@ -220,43 +174,6 @@ def monthly_page(request: HttpRequest) -> HttpResponse:
             "form": form,
         },
     )
-
-
-class PlanForm(ServiceModelForm):
-    class Meta:
-        model = Plan
-        fields = ["year", "title", "approved_at", "approved_by"]
-        widgets = {"approved_at": forms.DateInput(attrs={"type": "date"})}
-
-
-class PlanItemForm(ServiceModelForm):
-    milestone_lines = forms.CharField(
-        label="进度安排（每行：节点名称，YYYY-MM-DD）", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    class Meta:
-        model = PlanItem
-        fields = ["plan", "kind", "origin", "title", "lead", "responsible", "deadline"]
-        widgets = {"deadline": forms.DateInput(attrs={"type": "date"})}
-
-    def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        leaders = Member.objects.filter(position__in=Member.LEADER_POSITIONS, status=Member.Status.ACTIVE)
-        self.fields["plan"].queryset = visible_to(Plan.objects.all(), viewer)
-        self.fields["lead"].queryset = visible_to(leaders, viewer).order_by("id")
-        self.fields["responsible"].queryset = visible_to(SpecialCommittee.objects.all(), viewer)
-        if self.instance.pk and not self.is_bound:
-            self.initial["milestone_lines"] = "\n".join(f"{m['title']}，{m['due']}" for m in self.instance.milestones)
-
-    def clean_milestone_lines(self) -> list[dict[str, str]]:
-        milestones = []
-        for n, line in enumerate(self.cleaned_data["milestone_lines"].splitlines(), start=1):
-            if line.strip():
-                title, _, due = line.replace("，", ",").rpartition(",")
-                if not title.strip():
-                    raise ValidationError(f"第{n}行应为“节点名称，YYYY-MM-DD”。")
-                milestones.append({"title": title.strip(), "due": due.strip()})
-        return milestones
 
 
 @rule_required(permissions.PLANS, "write")

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import close_old_connections, connections, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from luzhi.notifications.channels import PERSON_CHANNELS, DeliveryError, Message, send_group, setting
@@ -136,7 +137,7 @@ def digest_due(*, now: datetime | None = None) -> int:
             body="\n".join(f"{n}. {r['title']}" for n, r in enumerate(rows[:20], 1))
             + (f"\n……另有{len(rows) - 20}条" if len(rows) > 20 else "")
             + "\n详见平台“消息”。",
-            link="/notifications/",
+            link=reverse("notifications:inbox"),
             next_attempt_at=now,
         )
         for (user_id, channel, target), rows in groups.items()

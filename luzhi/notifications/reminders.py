@@ -6,8 +6,9 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
 
+from luzhi.core import clock
 from luzhi.notifications.services import notify
 
 
@@ -17,7 +18,7 @@ def activity_remind_tomorrow(*, today: date | None = None) -> int:
     from luzhi.accounts.models import User
     from luzhi.activities.models import Activity, Attendance
 
-    tomorrow = (today or timezone.localdate()) + timedelta(days=1)
+    tomorrow = (today or clock.today()) + timedelta(days=1)
     activities = list(Activity.objects.filter(start=tomorrow).only("id", "title", "start"))
     if not activities:
         return 0
@@ -41,7 +42,7 @@ def activity_remind_tomorrow(*, today: date | None = None) -> int:
             kind="activity_reminder",
             title=f"明天：{activity.title}",
             body=f"{activity.start:%Y年%m月%d日}的活动，请准时参加；不能参加请及时请假。",
-            link=f"/activities/{activity.pk}/",
+            link=reverse("activities:activity-detail", args=[activity.pk]),
             key=f"activity_reminder:{activity.pk}:{activity.start.isoformat()}",
         )
         reminded += 1

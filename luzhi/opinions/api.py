@@ -17,11 +17,11 @@ from rest_framework.routers import SimpleRouter
 from luzhi.core import schema
 from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
 from luzhi.core.documents import document_response
-from luzhi.core.periods import parse_year
+from luzhi.core.periods import year_of_request
 from luzhi.core.roles import Role
 from luzhi.opinions import permissions, services
 from luzhi.opinions import serializers as s
-from luzhi.opinions.bulletins import bulletin_document
+from luzhi.opinions.documents import bulletin_document
 from luzhi.opinions.models import Bulletin, GrassrootsRecord, OpinionReport
 from luzhi.opinions.selectors import (
     bulletin_list,
@@ -166,7 +166,7 @@ class OpinionReportViewSet(ScopedModelViewSet):
         """Reports by author, sector and status; adoptions and instructions by level; grassroots on time."""
         if not (request.user.is_superuser or request.user.role in permissions.STATISTICS.read):
             raise exceptions.PermissionDenied("您的角色无权查看统计。")
-        year = parse_year(request.query_params.get("year"), default=0)
+        year = year_of_request(request, default=0)
         return Response(opinion_statistics(viewer=request.user, year=year or None))
 
 

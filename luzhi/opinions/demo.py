@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from luzhi.accounts.models import User
+from luzhi.core import clock
 from luzhi.opinions import services
 from luzhi.opinions.models import GrassrootsRecord, OpinionReport
 from luzhi.org.models import Committee, Member, Station
@@ -81,7 +82,7 @@ def demo_load(*, county: Committee) -> Counter:
         return created
     authors = [demo_member.member if demo_member and demo_member.member else rng.choice(members)]
     authors += rng.sample([m for m in members if m != authors[0]], len(REPORTS) - 1)
-    today = timezone.localdate()
+    today = clock.today()
     for index, ((title, content, fate), author) in enumerate(zip(REPORTS, authors, strict=True)):
         report = services.opinion_submit(actor=office, committee=county, title=title, content=content, author=author)
         created["opinions.opinionreport"] += 1

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from luzhi.core import clock
 from luzhi.core.roles import Role
 from luzhi.core.scoping import CommitteeOwned
 from luzhi.core.text import NameField
@@ -287,7 +288,7 @@ class GrassrootsRecord(CommitteeOwned):  # 民情记录: a citizen's demand, ans
 
     @property
     def is_overdue(self) -> bool:
-        return self.status == self.Status.OPEN and self.due_date is not None and self.due_date < timezone.localdate()
+        return self.status == self.Status.OPEN and self.due_date is not None and self.due_date < clock.today()
 
     @property
     def answered_on_time(self) -> bool:

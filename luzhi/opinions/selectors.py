@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
+from luzhi.core import clock
 from luzhi.core.scoping import visible_to
 from luzhi.core.similarity import find_similar_many
 from luzhi.opinions.models import (
@@ -94,13 +94,13 @@ def grassroots_list(*, viewer: Any, overdue: bool = False) -> QuerySet:
     """Return the grassroots records the viewer may see; only overdue open ones when asked."""
     qs = visible_to(GrassrootsRecord.objects.all(), viewer).select_related("member", "station")
     if overdue:
-        qs = qs.filter(status=GrassrootsRecord.Status.OPEN, due_date__lt=timezone.localdate())
+        qs = qs.filter(status=GrassrootsRecord.Status.OPEN, due_date__lt=clock.today())
     return qs
 
 
 def grassroots_due(*, within_days: int = 3) -> QuerySet:
     """Return open records of every committee due within the given days or already overdue."""
-    limit = timezone.localdate() + datetime.timedelta(days=within_days)
+    limit = clock.today() + datetime.timedelta(days=within_days)
     return GrassrootsRecord.objects.filter(status=GrassrootsRecord.Status.OPEN, due_date__lte=limit).select_related(
         "member", "committee"
     )
@@ -132,7 +132,7 @@ def opinion_statistics(*, viewer: Any, year: int | None = None) -> dict[str, Any
     records = visible_to(GrassrootsRecord.objects.all(), viewer).filter(committee_id=viewer.committee_id)
     if year:
         records = records.filter(recorded_at__year=year)
-    today = timezone.localdate()
+    today = clock.today()
     grassroots = records.aggregate(
         total=Count("id"),
         responded=Count("id", filter=Q(status=GrassrootsRecord.Status.RESPONDED)),

@@ -10,11 +10,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from luzhi.core import clock
 from luzhi.core.audit import save_as
 from luzhi.core.errors import WorkflowError
 from luzhi.core.roles import Role
 from luzhi.core.similarity import index_text
 from luzhi.notifications.services import notify
+from luzhi.opinions import permissions
 from luzhi.opinions.models import (
     SIMILARITY_NAMESPACE,
     Bulletin,
@@ -134,6 +136,7 @@ def opinion_create_from_proposal(*, actor: Any, proposal: Any) -> OpinionReport:
 @transaction.atomic
 def opinion_edit(*, actor: Any, report: OpinionReport, title: str, content: str) -> OpinionReport:
     """Edit the report as its holder's office; the author's original is kept on the first edit."""
+    permissions.require(actor, "edit", report)
     transition(report, "edit")
     title, content = (title or "").strip(), (content or "").strip()
     if title == report.title and content == report.content:
@@ -154,6 +157,7 @@ def opinion_adopt(
     *, actor: Any, report: OpinionReport, issue: str = "", date: datetime.date | None = None
 ) -> OpinionAdoption:
     """Adopt the report for the holder's bulletin, credited at the holder's level."""
+    permissions.require(actor, "adopt", report)
     transition(report, "adopt")
     issue = str(issue or "").strip()
     if len(issue) > 50:
@@ -163,7 +167,7 @@ def opinion_adopt(
         raise WorkflowError(f"{holder}已采用过这篇信息。")
     _save(report, actor=actor)
     adoption = OpinionAdoption(
-        report=report, committee=holder, level=holder.level, issue=issue, date=date or timezone.localdate()
+        report=report, committee=holder, level=holder.level, issue=issue, date=date or clock.today()
     )
     adoption.full_clean()
     save_as(adoption, actor=actor)
@@ -175,6 +179,7 @@ def opinion_adopt(
 @transaction.atomic
 def opinion_forward(*, actor: Any, report: OpinionReport) -> OpinionReport:
     """Forward the report to the holder's parent committee, whose office then handles it."""
+    permissions.require(actor, "forward", report)
     holder = report.holder
     transition(report, "forward")
     parent = holder.parent
@@ -204,6 +209,7 @@ def opinion_instruct(
     *, actor: Any, report: OpinionReport, level: str, leader: str, text: str, date: datetime.date | None = None
 ) -> OpinionInstruction:
     """Record a leader's instruction (批示) on the report, with the leader's level."""
+    permissions.require(actor, "instruct", report)
     transition(report, "instruct")
     instruction = OpinionInstruction(
         report=report,
@@ -211,7 +217,7 @@ def opinion_instruct(
         level=level or "",
         leader=(leader or "").strip(),
         text=(text or "").strip(),
-        date=date or timezone.localdate(),
+        date=date or clock.today(),
     )
     instruction.full_clean()
     save_as(instruction, actor=actor)
@@ -234,6 +240,7 @@ def opinion_instruct(
 @transaction.atomic
 def opinion_send(*, actor: Any, report: OpinionReport, recipient: str) -> OpinionReport:
     """Record that the holder sent the adopted report to a party or government department."""
+    permissions.require(actor, "send", report)
     transition(report, "send")
     recipient = (recipient or "").strip()
     if not recipient:
@@ -245,6 +252,7 @@ def opinion_send(*, actor: Any, report: OpinionReport, recipient: str) -> Opinio
 @transaction.atomic
 def opinion_reject(*, actor: Any, report: OpinionReport, reason: str) -> OpinionReport:
     """Decline the report with a reason the author reads."""
+    permissions.require(actor, "reject", report)
     transition(report, "reject")
     reason = (reason or "").strip()
     if not reason:
@@ -277,7 +285,7 @@ def bulletin_compose(
     if missing:
         raise ValidationError({"reports": f"只能编入本政协已采用的信息：{'、'.join(missing)}"})
     bulletin = Bulletin(
-        committee=committee, year=year, number=number, title=title or "社情民意", date=date or timezone.localdate()
+        committee=committee, year=year, number=number, title=title or "社情民意", date=date or clock.today()
     )
     bulletin.full_clean()
     save_as(bulletin, actor=actor)
@@ -356,7 +364,7 @@ def grassroots_remind(*, within_days: int = 3) -> dict[str, int]:
     """Tell members about their open records falling due, and members and offices about overdue ones."""
     from luzhi.accounts.models import User
 
-    today = timezone.localdate()
+    today = clock.today()
     due = list(grassroots_due(within_days=within_days).only("pk", "member_id", "committee_id", "citizen", "due_date"))
     member_users: dict[int, list[int]] = {}
     for uid, mid in User.objects.filter(member_id__in={r.member_id for r in due}, is_active=True).values_list(

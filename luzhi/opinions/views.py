@@ -16,15 +16,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from luzhi.core import clock
 from luzhi.core.api import as_id
 from luzhi.core.documents import document_response
 from luzhi.core.errors import WorkflowError
 from luzhi.core.pages import (
-    StyledForm,
     add_service_errors,
+    error_text,
     paginate,
     posted,
     query_year,
@@ -36,7 +36,18 @@ from luzhi.core.permissions import can
 from luzhi.core.roles import Role
 from luzhi.core.scoping import access_by_id, check_version, visible_to
 from luzhi.opinions import permissions, services
-from luzhi.opinions.bulletins import bulletin_document
+from luzhi.opinions.documents import bulletin_document
+from luzhi.opinions.forms import (
+    AdoptForm,
+    BulletinForm,
+    GrassrootsForm,
+    InstructionForm,
+    RejectForm,
+    ReportForm,
+    RespondForm,
+    SendForm,
+    ToOpinionForm,
+)
 from luzhi.opinions.models import CONTENT_MAX, Bulletin, GrassrootsRecord, Level, OpinionReport
 from luzhi.opinions.selectors import (
     adoptable_reports,
@@ -52,72 +63,8 @@ from luzhi.opinions.selectors import (
     opinion_trail,
 )
 from luzhi.opinions.workflow import allowed_steps
-from luzhi.org.models import Member, Station
 
 # ---- forms ---------------------------------------------------------------------------------
-
-
-class ReportForm(StyledForm):
-    title = forms.CharField(label="标题", max_length=200)
-    content = forms.CharField(
-        label="正文",
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=f"一事一报，情况、问题、建议，不超过{CONTENT_MAX}字。",
-    )
-    author = forms.ModelChoiceField(label="作者（委员）", queryset=Member.objects.none(), required=False)
-
-    def __init__(self, *args: Any, user: Any, with_author: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if with_author:
-            self.fields["author"].queryset = visible_to(Member.objects.all(), user).filter(status=Member.Status.ACTIVE)
-        else:
-            del self.fields["author"]
-
-
-class AdoptForm(StyledForm):
-    issue = forms.CharField(label="期号", max_length=50, required=False, help_text="如：2026年第5期")
-
-
-class InstructionForm(StyledForm):
-    level = forms.ChoiceField(label="批示层级", choices=[("", "请选择"), *Level.choices])
-    leader = forms.CharField(label="批示领导", max_length=100)
-    text = forms.CharField(label="批示内容", widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class RejectForm(StyledForm):
-    reason = forms.CharField(label="不予采用的理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class SendForm(StyledForm):
-    recipient = forms.CharField(label="报送单位", max_length=200, help_text="如：县委办公室、县政府办公室")
-
-
-class GrassrootsForm(StyledForm):
-    member = forms.ModelChoiceField(label="委员", queryset=Member.objects.none(), required=False)
-    station = forms.ModelChoiceField(label="站室", queryset=Station.objects.none(), required=False)
-    citizen = forms.CharField(label="群众", max_length=100, help_text="姓名或称呼、村组")
-    demand = forms.CharField(label="诉求（原话记录）", widget=forms.Textarea(attrs={"rows": 5}))
-    due_date = forms.DateField(
-        label="回应期限", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="默认15天后"
-    )
-    follow_up = forms.CharField(label="跟进责任人", max_length=100, required=False)
-
-    def __init__(self, *args: Any, user: Any, on_behalf: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["station"].queryset = visible_to(Station.objects.all(), user)
-        if on_behalf:
-            self.fields["member"].queryset = visible_to(Member.objects.all(), user).filter(status=Member.Status.ACTIVE)
-            self.fields["member"].required = True
-        else:
-            del self.fields["member"]
-
-
-class RespondForm(StyledForm):
-    text = forms.CharField(label="回应内容", widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ToOpinionForm(StyledForm):
-    title = forms.CharField(label="信息标题", max_length=200)
 
 
 def _run(form: forms.Form, write: Callable[[dict[str, Any]], Any]) -> Any:
@@ -131,10 +78,6 @@ def _run(form: forms.Form, write: Callable[[dict[str, Any]], Any]) -> Any:
     except IntegrityError:
         form.add_error(None, "数据与已有记录冲突，未保存。")
     return None
-
-
-def _is_office(user: Any) -> bool:
-    return can(user, permissions.HANDLING, "write")
 
 
 # ---- reports -------------------------------------------------------------------------------
@@ -214,8 +157,8 @@ def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One report with its whole trail; its holder's office also gets the handling forms."""
     report = access_by_id(request.user, OpinionReport, pk, qs=opinion_list(viewer=request.user))
     user = request.user
-    holds = _is_office(user) and (user.is_superuser or report.holder_id == user.committee_id)
-    steps = allowed_steps(report) if holds else []
+    holds = permissions.may(user, "edit", report)
+    steps = [step for step in allowed_steps(report) if permissions.may(user, step, report)]
     similar = (
         opinion_similar(viewer=user, text=f"{report.title}\n{report.content}", exclude_id=report.pk) if holds else []
     )
@@ -306,7 +249,7 @@ def opinion_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     except WorkflowError as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:
-        messages.error(request, "未保存：" + "；".join(exc.messages))
+        messages.error(request, "未保存：" + error_text(exc))
     else:
         messages.success(request, _STEP_DONE[step])
     return redirect("opinions:detail", report.pk)
@@ -321,18 +264,11 @@ def bulletin_index(request: HttpRequest) -> HttpResponse:
     return render(request, "opinions/bulletins.html", {"page": paginate(request, bulletin_list(viewer=request.user))})
 
 
-class BulletinForm(StyledForm):
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    number = forms.IntegerField(label="期号", min_value=1, max_value=999)
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
-    title = forms.CharField(label="刊名", max_length=100, initial="社情民意")
-
-
 @rule_required(permissions.BULLETINS, "write")
 def bulletin_compose(request: HttpRequest) -> HttpResponse:
     """Compose an issue: pick adopted reports and their order (the number beside each)."""
     user = request.user
-    today = timezone.localdate()
+    today = clock.today()
     last = bulletin_list(viewer=user).filter(year=today.year).order_by("-number").first()
     form = BulletinForm(
         posted(request),
@@ -393,7 +329,7 @@ def grassroots_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "opinions/grassroots_list.html",
-        {"page": paginate(request, qs), "overdue": overdue, "status": status, "today": timezone.localdate()},
+        {"page": paginate(request, qs), "overdue": overdue, "status": status, "today": clock.today()},
     )
 
 
@@ -462,7 +398,7 @@ def grassroots_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @rule_required(permissions.STATISTICS)
 def statistics_page(request: HttpRequest) -> HttpResponse:
     """Reports by author, sector and status; adoptions and instructions by level; grassroots on time."""
-    year = query_year(request, timezone.localdate().year)
+    year = query_year(request, clock.today().year)
     stats = opinion_statistics(viewer=request.user, year=year)
     levels = dict(Level.choices)
     return render(
@@ -471,7 +407,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         {
             "stats": stats,
             "year": year,
-            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+            "years": range(clock.today().year, clock.today().year - 6, -1),
             "statuses": [(label, stats["by_status"][value]) for value, label in OpinionReport.Status.choices],
             "adoptions": [(levels[k], v) for k, v in stats["adoptions_by_level"].items()],
             "instructions": [(levels[k], v) for k, v in stats["instructions_by_level"].items()],

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
+from luzhi.core.api import as_id
 from luzhi.core.roles import acted_as
 from luzhi.core.scoping import visible_to
 from luzhi.org.models import Committee, Liaison, Member, PartyOrganization
@@ -63,14 +65,38 @@ def member_counts(*, viewer: Any) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def acting_committee(*, viewer: Any) -> Committee:
-    """Return the committee the viewer's page writes go to (a superuser: the only county committee)."""
-    if viewer.committee_id:
+def committee_acted_for(*, viewer: Any, requested: Any = None) -> Committee:
+    """Return the committee the viewer acts for: their own; a superuser's is the one `requested` names,
+    else the only county committee. Raise ValidationError on `committee` when there is no answer."""
+    if not viewer.is_superuser:
+        if viewer.committee_id is None:
+            raise ValidationError({"committee": ["请使用所属政协的账号操作。"]})
         return viewer.committee
+    if requested not in (None, ""):
+        pk = as_id(requested)
+        found = Committee.objects.filter(pk=pk).first() if pk is not None else None
+        if found is None:
+            raise ValidationError({"committee": ["所属政协不存在。"]})
+        return found
     counties = list(Committee.objects.filter(level=Committee.Level.COUNTY)[:2])
     if len(counties) == 1:
         return counties[0]
-    raise Http404("请使用所属政协的账号操作。")
+    raise ValidationError({"committee": ["请指定所属政协。"]})
+
+
+def committee_id_acted_for(*, viewer: Any, requested: Any = None) -> int:
+    """Return the id of committee_acted_for, without loading an account's own committee row."""
+    if not viewer.is_superuser and viewer.committee_id is not None:
+        return viewer.committee_id
+    return committee_acted_for(viewer=viewer, requested=requested).pk
+
+
+def acting_committee(*, viewer: Any) -> Committee:
+    """Return the committee the viewer's page writes go to (committee_acted_for; no answer is a 404)."""
+    try:
+        return committee_acted_for(viewer=viewer)
+    except ValidationError:
+        raise Http404("请使用所属政协的账号操作。") from None
 
 
 def committee_overview(*, viewer: Any) -> dict[str, Any]:

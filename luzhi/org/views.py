@@ -24,7 +24,7 @@ from luzhi.accounts.bulk import BulkRefused, ImportAccounts
 from luzhi.core.api import as_id
 from luzhi.core.audit import history_restore
 from luzhi.core.errors import WorkflowError
-from luzhi.core.pages import add_service_errors, paginate, posted, require, rule_required
+from luzhi.core.pages import add_service_errors, error_text, paginate, posted, require, rule_required
 from luzhi.core.permissions import Rule, can
 from luzhi.core.scoping import access_by_id, visible_to
 from luzhi.core.services import object_create, object_delete, object_update
@@ -174,7 +174,7 @@ def member_restore_page(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         history_restore(actor=request.user, model=Member, object_id=member.pk, history_id=history_id)
     except ValidationError as exc:
-        messages.error(request, "未恢复：" + "；".join(exc.messages))
+        messages.error(request, "未恢复：" + error_text(exc))
     except IntegrityError:
         messages.error(request, "恢复后将与已有委员重复（姓名与出生日期相同），未恢复。")
     else:

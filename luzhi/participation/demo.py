@@ -8,10 +8,10 @@ from collections import Counter
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from luzhi.accounts.models import User
 from luzhi.activities.models import Activity
+from luzhi.core import clock
 from luzhi.core.audit import save_as
 from luzhi.core.services import object_create
 from luzhi.org.models import Committee, Member
@@ -73,7 +73,7 @@ def demo_load(*, county: Committee) -> Counter:
     if Notice.objects.filter(committee=county).exists():
         return created
     rng = random.Random(SEED)
-    today = timezone.localdate()
+    today = clock.today()
     office = User.objects.filter(committee=county, role="office").order_by("id").first()
     member_user = User.objects.filter(committee=county, username="member").first()
     members = list(Member.objects.filter(committee=county, status=Member.Status.ACTIVE).order_by("id"))

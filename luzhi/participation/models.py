@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from luzhi.core import clock
 from luzhi.core.roles import Role
 from luzhi.core.scoping import CommitteeOwned
 from luzhi.core.text import NameField
@@ -27,7 +28,7 @@ def _upload_to(folder: str) -> Any:
 
     def upload(instance: models.Model, filename: str) -> str:
         suffix = PurePosixPath(filename).suffix.lower()[:10]
-        return f"participation/{folder}/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+        return f"participation/{folder}/{clock.today():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
     upload.__qualname__ = upload.__name__ = f"upload_{folder}"
     return upload
@@ -244,7 +245,7 @@ class Topic(AudienceFields):  # 网络议政议题
             raise ValidationError(errors)
 
     def is_open(self, today: Any = None) -> bool:
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return self.closed_at is None and today <= self.closes_on
 
     @classmethod
@@ -420,7 +421,7 @@ class SelfReport(CommitteeOwned):  # 履职备案
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.date and self.date > timezone.localdate():
+        if self.date and self.date > clock.today():
             errors["date"] = "履职日期不能晚于今天。"
         if self.content is not None and not self.content.strip():
             errors["content"] = "请填写履职内容。"
@@ -550,7 +551,7 @@ class Material(CommitteeOwned):  # 书库: rules and study materials
         if self.title is not None and not self.title.strip():
             raise ValidationError({"title": "标题不能为空。"})
         if self.recommended and self.recommended_on is None:
-            self.recommended_on = timezone.localdate()
+            self.recommended_on = clock.today()
 
     @classmethod
     def scope_role(cls, qs: models.QuerySet, user: User) -> models.QuerySet:
@@ -593,7 +594,7 @@ class StudyEntry(CommitteeOwned):  # 读、讲、评 against one material
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.date and self.date > timezone.localdate():
+        if self.date and self.date > clock.today():
             errors["date"] = "日期不能晚于今天。"
         if self.kind in (self.Kind.TALK, self.Kind.REVIEW) and not (self.text or "").strip():
             errors["text"] = "讲、评须填写内容。"

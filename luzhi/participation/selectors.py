@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
 
+from luzhi.core import clock
 from luzhi.core.scoping import visible_to
 from luzhi.participation.models import (
     ActivityGuest,
@@ -59,7 +59,7 @@ def topic_list(*, viewer: Any) -> QuerySet[Topic]:
 
 
 def open_topic_q(today: Any = None) -> Q:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return Q(closed_at__isnull=True, closes_on__gte=today)
 
 

@@ -9,9 +9,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from luzhi.activities.models import Attendance, ReadingLog
+from luzhi.core import clock
 from luzhi.core.audit import save_as
 from luzhi.core.errors import WorkflowError
 from luzhi.core.services import object_create
@@ -117,7 +119,7 @@ def notice_publish(
         kind="notice",
         title=f"【{notice.get_kind_display()}】{notice.title}",
         body=notice.body[:200],
-        link=f"/participation/notices/{notice.pk}/",
+        link=reverse("participation:notice", args=[notice.pk]),
         key=f"notice:{notice.pk}",
     )
     if audience == Audience.ALL:
@@ -127,7 +129,7 @@ def notice_publish(
             kind="notice_published",
             title=f"【{notice.get_kind_display()}】{notice.title}",
             body=notice.body[:200],
-            link=f"/participation/notices/{notice.pk}/",
+            link=reverse("participation:notice", args=[notice.pk]),
             key=f"notice:{notice.pk}",
         )
     return notice
@@ -177,7 +179,7 @@ def notice_remind(*, actor: Any, notice: Notice) -> int:
         kind="notice_reminder",
         title=f"【提醒】请阅读：{notice.title}",
         body=notice.body[:200],
-        link=f"/participation/notices/{notice.pk}/",
+        link=reverse("participation:notice", args=[notice.pk]),
         key=f"notice:{notice.pk}:remind:{notice.reminders}",
     )
     return len(member_ids)
@@ -190,14 +192,14 @@ def notice_remind(*, actor: Any, notice: Notice) -> int:
 def topic_open(*, actor: Any, committee: Committee, data: dict[str, Any]) -> Topic:
     """Open a deliberation topic and tell the members it is for."""
     topic = object_create(actor=actor, model=Topic, data={**data, "committee": committee, "created_by": actor})
-    if topic.closes_on < timezone.localdate():
+    if topic.closes_on < clock.today():
         raise ValidationError({"closes_on": ["截止日期不能早于今天。"]})
     notify(
         users=_users_of(topic.audience_members()),
         kind="topic",
         title=f"【网络议政】{topic.title}",
         body=f"欢迎建言献策，截止{topic.closes_on:%Y-%m-%d}。",
-        link=f"/participation/topics/{topic.pk}/",
+        link=reverse("participation:topic", args=[topic.pk]),
         key=f"topic:{topic.pk}",
     )
     return topic
@@ -232,7 +234,7 @@ def post_create(*, actor: Any, topic: Topic, text: str, parent: Post | None = No
             kind="topic_reply",
             title=f"{member.name}回复了您在“{topic.title}”中的建议",
             body=post.text[:200],
-            link=f"/participation/topics/{topic.pk}/#post-{post.pk}",
+            link=reverse("participation:topic", args=[topic.pk]) + f"#post-{post.pk}",
             key=f"post-reply:{post.pk}",
         )
     return post
@@ -276,7 +278,7 @@ def post_to_proposal(*, actor: Any, post: Post, title: str = "", category: str =
         model=Proposal,
         data={
             "committee": post.committee,
-            "year": timezone.localdate().year,
+            "year": clock.today().year,
             "title": (title or "").strip() or f"关于{topic.title}的建议"[:200],
             "reason": topic.background,
             "suggestions": post.text,
@@ -291,7 +293,7 @@ def post_to_proposal(*, actor: Any, post: Post, title: str = "", category: str =
         kind="topic_to_proposal",
         title=f"您在“{topic.title}”中的建议已转为提案草稿",
         body="请完善后提交。",
-        link=f"/proposals/{proposal.pk}/",
+        link=reverse("proposals:detail", args=[proposal.pk]),
         key=f"post-proposal:{post.pk}",
     )
     return proposal
@@ -380,7 +382,7 @@ def self_report_file(
         users=_office_users(report.committee_id),
         kind="self_report",
         title=f"{member.name}提交了履职备案（{report.get_kind_display()}）",
-        link=f"/participation/reports/{report.pk}/",
+        link=reverse("participation:report", args=[report.pk]),
         key=f"self-report:{report.pk}:filed",
     )
     return report
@@ -430,7 +432,7 @@ def self_report_verify(*, actor: Any, report: SelfReport) -> SelfReport:
         users=_users_of([report.member_id]),
         kind="self_report_verified",
         title=f"您的履职备案（{report.date:%Y-%m-%d}）已核实",
-        link=f"/participation/reports/{report.pk}/",
+        link=reverse("participation:report", args=[report.pk]),
         key=f"self-report:{report.pk}:verified",
     )
     return report
@@ -452,7 +454,7 @@ def self_report_return(*, actor: Any, report: SelfReport, reason: str) -> SelfRe
         kind="self_report_returned",
         title=f"您的履职备案（{report.date:%Y-%m-%d}）被退回",
         body=reason,
-        link=f"/participation/reports/{report.pk}/",
+        link=reverse("participation:report", args=[report.pk]),
         key=f"self-report:{report.pk}:returned:{returns}",
     )
     return report

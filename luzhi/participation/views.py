@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from luzhi.activities.models import Activity
+from luzhi.core import clock
 from luzhi.core.api import as_id
 from luzhi.core.documents import document_response
 from luzhi.core.errors import WorkflowError
@@ -283,7 +283,7 @@ def reports_page(request: HttpRequest) -> HttpResponse:
 
 @rule_required(permissions.SELF_REPORTS, "write")
 def report_new_page(request: HttpRequest) -> HttpResponse:
-    form = f.SelfReportForm(posted(request), request.FILES or None, initial={"date": timezone.localdate()})
+    form = f.SelfReportForm(posted(request), request.FILES or None, initial={"date": clock.today()})
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "files"}
         try:
@@ -404,7 +404,7 @@ def material_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One material with its talks and reviews; a member logs 读、讲、评 here."""
     material = access_by_id(request.user, Material, pk, qs=selectors.material_list(viewer=request.user))
     writes = can(request.user, permissions.STUDY, "write")
-    form = f.StudyForm(posted(request), initial={"date": timezone.localdate(), "kind": "read"}) if writes else None
+    form = f.StudyForm(posted(request), initial={"date": clock.today(), "kind": "read"}) if writes else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied("只有委员可以记录读讲评。")

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
 from django.urls import URLPattern
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
@@ -18,9 +17,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from luzhi.core import clock
 from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
 from luzhi.core.pagination import Pagination
-from luzhi.core.periods import YEAR_MAX, YEAR_MIN, parse_year
+from luzhi.core.periods import YEAR_MAX, YEAR_MIN, year_of_request
 from luzhi.core.permissions import can
 from luzhi.core.scoping import access_by_id
 from luzhi.org.models import Member, Unit
@@ -155,7 +155,7 @@ class ProposalViewSet(ScopedModelViewSet):
     def get_queryset(self) -> models.QuerySet:
         qs = selectors.proposal_list(viewer=self.request.user)
         params = self.request.query_params
-        if (year := parse_year(params.get("year"), default=0)) != 0:
+        if (year := year_of_request(self.request, default=0)) != 0:
             qs = qs.filter(year=year)
         if (status := params.get("status")) in Proposal.Status.values:
             qs = qs.filter(status=status)
@@ -387,7 +387,7 @@ class ProposalViewSet(ScopedModelViewSet):
     @action(detail=False, methods=["get"])
     def stats(self, request: Request) -> Response:
         """The year's totals, on-time and satisfaction rates, by category, sector and unit."""
-        year = parse_year(request.query_params.get("year"), default=timezone.localdate().year)
+        year = year_of_request(request, default=clock.today().year)
         return Response(selectors.proposal_stats(viewer=request.user, year=year))
 
 

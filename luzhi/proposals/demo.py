@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from luzhi.accounts.models import User
+from luzhi.core import clock
 from luzhi.org.models import Committee, Member, Unit
 from luzhi.proposals import services
 from luzhi.proposals.models import Evaluation, Proposal, Reply
@@ -444,7 +445,7 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
 class _Loader:
     def __init__(self, county: Committee) -> None:
         self.county = county
-        self.today = timezone.localdate()
+        self.today = clock.today()
         self.rng = random.Random(SEED)
         self.created: Counter = Counter()
         self.office = User.objects.get(committee=county, username="office")

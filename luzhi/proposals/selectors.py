@@ -7,9 +7,8 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
-from luzhi.core import similarity
+from luzhi.core import clock, similarity
 from luzhi.core.scoping import visible_to
 from luzhi.proposals.models import Evaluation, Proposal, ProposalUnit
 
@@ -67,7 +66,7 @@ def proposal_stats(*, viewer: Any, year: int) -> dict[str, Any]:
         replied_on_time=Count("id", filter=Q(replied_on_time=True)),
         key=Count("id", filter=Q(is_key=True)),
         overdue=Count(
-            "id", filter=Q(status=Proposal.Status.ASSIGNED, due_date__lt=timezone.localdate(), replied_at__isnull=True)
+            "id", filter=Q(status=Proposal.Status.ASSIGNED, due_date__lt=clock.today(), replied_at__isnull=True)
         ),
     )
     by_status = dict(base.values_list("status").annotate(n=Count("id")).order_by("status"))
@@ -120,7 +119,7 @@ def proposal_stats(*, viewer: Any, year: int) -> dict[str, Any]:
 
 def proposal_reminders(*, viewer: Any = None, today: dt.date | None = None) -> QuerySet:
     """Return the cases under handling that are due within seven days or overdue, soonest first."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     qs = Proposal.objects.all() if viewer is None else visible_to(Proposal.objects.all(), viewer)
     return (
         qs.filter(status=Proposal.Status.ASSIGNED, due_date__lte=today + dt.timedelta(days=REMIND_DAYS))

@@ -1,6 +1,7 @@
 from functools import cached_property
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from luzhi.core.api import LuzhiSerializer, ScopedRelatedField
@@ -16,7 +17,7 @@ class ReplySerializer(serializers.ModelSerializer):
         fields = ["id", "unit", "category", "text", "file", "replied_at", "on_time", "round"]
 
     def get_file(self, obj: Reply) -> str | None:
-        return f"/proposals/replies/{obj.pk}/file/" if obj.file else None
+        return reverse("proposals:reply-file", args=[obj.pk]) if obj.file else None
 
 
 class EvaluationSerializer(serializers.ModelSerializer):

@@ -11,9 +11,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
 
-from luzhi.core import similarity
+from luzhi.core import clock, similarity
 from luzhi.core.audit import delete_as, save_as
 from luzhi.core.errors import WorkflowError
 from luzhi.core.roles import Role
@@ -21,6 +23,7 @@ from luzhi.core.uploads import sniff_upload
 from luzhi.core.workdays import add_workdays
 from luzhi.notifications.services import notify
 from luzhi.org.models import Member, Unit
+from luzhi.proposals import permissions
 from luzhi.proposals.models import (
     AdjustRequest,
     Cosignature,
@@ -91,7 +94,7 @@ def proposal_create(*, actor: Any, committee: Any, data: dict[str, Any]) -> Prop
     """Write a draft proposal with the actor as its lead proposer."""
     cosigners = list(data.pop("cosigners", []) or [])
     fields = {k: v for k, v in data.items() if k in EDITABLE}
-    proposal = Proposal(committee=committee, lead=_member_of(actor), year=timezone.localdate().year, **fields)
+    proposal = Proposal(committee=committee, lead=_member_of(actor), year=clock.today().year, **fields)
     if cosigners and proposal.submitter_type == Proposal.SubmitterType.MEMBER:
         proposal.submitter_type = Proposal.SubmitterType.JOINT
     proposal.full_clean()
@@ -100,15 +103,10 @@ def proposal_create(*, actor: Any, committee: Any, data: dict[str, Any]) -> Prop
     return proposal
 
 
-def _check_lead(actor: Any, proposal: Proposal) -> None:
-    if getattr(actor, "member_id", None) != proposal.lead_id:
-        raise PermissionDenied("只有第一提案人可以这样做。")
-
-
 @transaction.atomic
 def proposal_update(*, actor: Any, proposal: Proposal, data: dict[str, Any]) -> Proposal:
     """Edit a draft; only its lead proposer may."""
-    _check_lead(actor, proposal)
+    permissions.require(actor, "edit", proposal)
     advance(proposal, "edit")
     for name, value in data.items():
         if name in EDITABLE:
@@ -123,7 +121,7 @@ def proposal_update(*, actor: Any, proposal: Proposal, data: dict[str, Any]) -> 
 @transaction.atomic
 def proposal_delete(*, actor: Any, proposal: Proposal) -> None:
     """Throw away a draft; only its lead proposer may."""
-    _check_lead(actor, proposal)
+    permissions.require(actor, "edit", proposal)
     advance(proposal, "edit")
     for sig in proposal.cosignatures.all():
         delete_as(sig, actor=actor)
@@ -132,7 +130,6 @@ def proposal_delete(*, actor: Any, proposal: Proposal) -> None:
 
 def _office_users(committee_id: int) -> Any:
     from luzhi.accounts.models import User
-    from luzhi.core.roles import Role
 
     return User.objects.filter(committee_id=committee_id, role=Role.OFFICE, is_active=True)
 
@@ -150,13 +147,13 @@ def _unit_users(unit_ids: Iterable[int]) -> Any:
 
 
 def _link(proposal: Proposal) -> str:
-    return f"/proposals/{proposal.pk}/"
+    return reverse("proposals:detail", args=[proposal.pk])
 
 
 @transaction.atomic
 def proposal_submit(*, actor: Any, proposal: Proposal) -> Proposal:
     """Hand the draft to the proposal committee; it becomes searchable as a similar proposal."""
-    _check_lead(actor, proposal)
+    permissions.require(actor, "submit", proposal)
     advance(proposal, "submit")
     proposal.submitted_at = timezone.now()
     save_as(proposal, actor=actor)
@@ -189,9 +186,8 @@ def proposal_submit(*, actor: Any, proposal: Proposal) -> Proposal:
 def proposal_cosign_confirm(*, actor: Any, proposal: Proposal) -> Cosignature:
     """Confirm, from the cosigner's own account, that they join the proposal."""
     advance(proposal, "cosign")
-    sig = proposal.cosignatures.filter(member_id=getattr(actor, "member_id", None) or 0).first()
-    if sig is None:
-        raise PermissionDenied("您不是这件提案的联名人。")
+    permissions.require(actor, "cosign", proposal)
+    sig = proposal.cosignatures.get(member_id=actor.member_id)
     if sig.confirmed_at is None:
         sig.confirmed_at = timezone.now()
         save_as(sig, actor=actor)
@@ -222,6 +218,7 @@ def proposal_review(
     *, actor: Any, proposal: Proposal, decision: str, reason: str = "", merge_into: Proposal | None = None
 ) -> Proposal:
     """Decide on a submitted proposal: accept (numbered), reject, convert, or merge into another."""
+    permissions.require(actor, "review", proposal)
     steps = {"accept", "reject", "convert_opinion", "convert_letter", "merge"}
     if decision not in steps:
         raise ValidationError({"decision": [f"decision 应为 {', '.join(sorted(steps))} 之一。"]})
@@ -299,6 +296,7 @@ def proposal_assign(
     due_date: dt.date | None = None,
 ) -> Proposal:
     """Hand an accepted proposal (or one whose unit asked to change) to a lead unit and co-units."""
+    permissions.require(actor, "assign", proposal)
     co_units = [u for u in co_units if u.pk != lead_unit.pk]
     for unit in (lead_unit, *co_units):
         if unit.committee_id != proposal.committee_id:
@@ -308,7 +306,7 @@ def proposal_assign(
     if step == "reassign" and not proposal.adjust_requests.filter(resolved=False).exists():
         raise WorkflowError("提案已交办；只有承办单位申请调整后才能重新交办。")
     advance(proposal, step)
-    today = timezone.localdate()
+    today = clock.today()
     due = due_date or add_months(today, DUE_MONTHS)
     if due <= today:
         raise ValidationError({"due_date": ["办理期限应晚于今天。"]})
@@ -334,16 +332,11 @@ def proposal_assign(
     return proposal
 
 
-def _unit_link(actor: Any, proposal: Proposal, role: str | None = None) -> ProposalUnit:
-    links = proposal.units.filter(unit_id=getattr(actor, "unit_id", None) or 0)
-    if role:
-        links = links.filter(role=role)
-    link = links.first()
-    if link is None:
-        raise PermissionDenied(
-            "只有主办单位可以这样做。" if role == ProposalUnit.Role.LEAD else "不是本单位承办的提案。"
-        )
-    return link
+def _unit_link(actor: Any, proposal: Proposal, step: str) -> ProposalUnit:
+    """The actor's unit's link to the proposal, once permissions.may says the unit may take the step."""
+    prefetch_related_objects([proposal], "units")  # one query for the check and the link
+    permissions.require(actor, step, proposal)
+    return next(link for link in proposal.units.all() if link.unit_id == actor.unit_id)
 
 
 def adjust_deadline(proposal: Proposal) -> dt.date | None:
@@ -354,12 +347,12 @@ def adjust_deadline(proposal: Proposal) -> dt.date | None:
 @transaction.atomic
 def proposal_adjust_request(*, actor: Any, proposal: Proposal, reason: str) -> AdjustRequest:
     """Ask, as the lead unit, within five working days of assignment, to hand the case to another unit."""
-    link = _unit_link(actor, proposal, ProposalUnit.Role.LEAD)
+    link = _unit_link(actor, proposal, "adjust")
     advance(proposal, "adjust_request")
     if not reason.strip():
         raise ValidationError({"reason": ["请写明申请调整的理由。"]})
     deadline = adjust_deadline(proposal)
-    if deadline is None or timezone.localdate() > deadline:
+    if deadline is None or clock.today() > deadline:
         raise WorkflowError(
             f"申请调整须在交办后{ADJUST_WORKDAYS}个工作日内（截至{deadline:%Y年%m月%d日}）提出，已超过期限。"
         )
@@ -381,7 +374,7 @@ def proposal_adjust_request(*, actor: Any, proposal: Proposal, reason: str) -> A
 @transaction.atomic
 def proposal_co_opinion(*, actor: Any, proposal: Proposal, text: str) -> ProposalUnit:
     """Send, as a co-unit, its opinion to the lead unit."""
-    link = _unit_link(actor, proposal, ProposalUnit.Role.CO)
+    link = _unit_link(actor, proposal, "co_opinion")
     advance(proposal, "co_opinion")
     if not text.strip():
         raise ValidationError({"text": ["请填写协办意见。"]})
@@ -402,7 +395,7 @@ def proposal_co_opinion(*, actor: Any, proposal: Proposal, text: str) -> Proposa
 @transaction.atomic
 def proposal_reply(*, actor: Any, proposal: Proposal, category: str, text: str, file: Any = None) -> Reply:
     """Answer the proposal as its lead unit; whether it came in time is recorded."""
-    link = _unit_link(actor, proposal, ProposalUnit.Role.LEAD)
+    link = _unit_link(actor, proposal, "reply")
     proposal = _locked(proposal)
     advance(proposal, "reply")
     errors = {}
@@ -412,7 +405,7 @@ def proposal_reply(*, actor: Any, proposal: Proposal, category: str, text: str, 
         errors["text"] = ["请填写答复内容。"]
     if errors:
         raise ValidationError(errors)
-    today = timezone.localdate()
+    today = clock.today()
     proposal.reply_rounds += 1
     on_time = proposal.due_date is None or today <= proposal.due_date
     reply = Reply(
@@ -446,7 +439,7 @@ def proposal_reply(*, actor: Any, proposal: Proposal, category: str, text: str, 
 @transaction.atomic
 def proposal_evaluate(*, actor: Any, proposal: Proposal, rating: str, comment: str = "") -> Evaluation:
     """Rate the reply as the lead proposer; the first 不满意 sends the case back for another reply."""
-    _check_lead(actor, proposal)
+    permissions.require(actor, "evaluate", proposal)
     if rating not in Evaluation.Rating.values:
         raise ValidationError({"rating": [f"rating 应为 {', '.join(Evaluation.Rating.values)} 之一。"]})
     proposal = _locked(proposal)
@@ -475,6 +468,7 @@ def proposal_evaluate(*, actor: Any, proposal: Proposal, rating: str, comment: s
 @transaction.atomic
 def proposal_mark_key(*, actor: Any, proposal: Proposal, supervisor: Member) -> Proposal:
     """Flag a numbered proposal as a key proposal supervised by a leader."""
+    permissions.require(actor, "mark_key", proposal)
     advance(proposal, "mark_key")
     if supervisor.committee_id != proposal.committee_id or not supervisor.is_leader:
         raise ValidationError({"supervisor": ["督办领导应为本政协主席会议成员。"]})
@@ -495,15 +489,14 @@ def proposal_mark_key(*, actor: Any, proposal: Proposal, supervisor: Member) -> 
 @transaction.atomic
 def proposal_supervise(*, actor: Any, proposal: Proposal, date: dt.date, note: str) -> Supervision:
     """Record one supervision activity on a key proposal (the office, or its supervising leader)."""
-    if getattr(actor, "role", None) == Role.LEADER and getattr(actor, "member_id", None) != proposal.supervisor_id:
-        raise PermissionDenied("只有这件提案的督办领导或办公室可以记录督办。")
+    permissions.require(actor, "supervise", proposal)
     advance(proposal, "supervise")
     if not proposal.is_key:
         raise WorkflowError("只有重点提案需要记录督办。")
     errors = {}
     if not isinstance(date, dt.date):
         errors["date"] = ["请填写督办日期。"]
-    elif date > timezone.localdate():
+    elif date > clock.today():
         errors["date"] = ["督办日期不能晚于今天。"]
     if not (note or "").strip():
         errors["note"] = ["请填写督办情况。"]
@@ -519,7 +512,7 @@ def proposal_remind(*, today: dt.date | None = None) -> dict[str, int]:
     """Tell units and the office about cases due within seven days and overdue, once per case and kind."""
     from luzhi.proposals.selectors import proposal_reminders
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     counts = {"due": 0, "overdue": 0}
     for proposal in proposal_reminders(today=today):
         overdue = proposal.due_date < today

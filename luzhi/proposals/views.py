@@ -10,47 +10,35 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from luzhi.core import clock
 from luzhi.core.api import as_id
-from luzhi.core.documents import Document, Heading, PageBreak, Paragraph, Table, document_response
+from luzhi.core.documents import document_response
 from luzhi.core.errors import WorkflowError
-from luzhi.core.pages import VersionedModelForm, add_service_errors, paginate, posted, query_year, rule_required
+from luzhi.core.pages import (
+    add_service_errors,
+    error_text,
+    paginate,
+    posted,
+    query_year,
+    rule_required,
+)
 from luzhi.core.permissions import can
 from luzhi.core.roles import Role
 from luzhi.core.scoping import access_by_id, visible_to
 from luzhi.core.uploads import upload_response
 from luzhi.org.models import Member, Unit
 from luzhi.proposals import permissions, selectors, services
+from luzhi.proposals.documents import compilation_document, reply_document
+from luzhi.proposals.forms import ProposalForm
 from luzhi.proposals.models import Proposal, Reply
 from luzhi.proposals.workflow import allowed
-
-
-class ProposalForm(VersionedModelForm):
-    class Meta:
-        model = Proposal
-        fields = ["title", "category", "submitter_type", "reason", "suggestions"]
-        widgets = {
-            "title": forms.TextInput(attrs={"class": "form-control", "placeholder": "关于……的建议"}),
-            "category": forms.Select(attrs={"class": "form-select"}),
-            "submitter_type": forms.Select(attrs={"class": "form-select"}),
-            "reason": forms.Textarea(attrs={"class": "form-control", "rows": 6}),
-            "suggestions": forms.Textarea(attrs={"class": "form-control", "rows": 6}),
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["submitter_type"].choices = [
-            (Proposal.SubmitterType.MEMBER, "委员个人"),
-            (Proposal.SubmitterType.JOINT, "委员联名"),
-        ]
 
 
 def _case(request: HttpRequest, pk: int) -> Proposal:
@@ -121,29 +109,24 @@ def similar_panel(request: HttpRequest) -> HttpResponse:
 
 
 def _steps(user: Any, p: Proposal) -> dict[str, bool]:
-    lead_unit = any(u.unit_id == user.unit_id and u.role == "lead" for u in p.units.all()) if user.unit_id else False
-    co_unit = any(u.unit_id == user.unit_id and u.role == "co" for u in p.units.all()) if user.unit_id else False
-    is_lead = bool(user.member_id) and user.member_id == p.lead_id
-    office = can(user, permissions.REVIEW, "write")
+    """The steps the case page offers: the user may take it (permissions.may) and the status allows it."""
     pending_cosign = any(c.member_id == user.member_id and not c.confirmed_at for c in p.cosignatures.all())
     return {
-        "edit": is_lead and allowed("edit", p.status),
-        "submit": is_lead and allowed("submit", p.status),
-        "cosign": bool(user.member_id) and pending_cosign and allowed("cosign", p.status),
-        "review": office and allowed("accept", p.status),
-        "assign": office
+        "edit": permissions.may(user, "edit", p) and allowed("edit", p.status),
+        "submit": permissions.may(user, "submit", p) and allowed("submit", p.status),
+        "cosign": permissions.may(user, "cosign", p) and pending_cosign and allowed("cosign", p.status),
+        "review": permissions.may(user, "review", p) and allowed("accept", p.status),
+        "assign": permissions.may(user, "assign", p)
         and (
             allowed("assign", p.status)
             or (p.status == "assigned" and p.adjust_requests.filter(resolved=False).exists())
         ),
-        "adjust": lead_unit and allowed("adjust_request", p.status),
-        "reply": lead_unit and allowed("reply", p.status),
-        "co_opinion": co_unit and allowed("co_opinion", p.status),
-        "evaluate": is_lead and allowed("close", p.status),
-        "mark_key": can(user, permissions.MARK_KEY, "write") and allowed("mark_key", p.status),
-        "supervise": p.is_key
-        and allowed("supervise", p.status)
-        and (office or (user.role == Role.LEADER and bool(user.member_id) and user.member_id == p.supervisor_id)),
+        "adjust": permissions.may(user, "adjust", p) and allowed("adjust_request", p.status),
+        "reply": permissions.may(user, "reply", p) and allowed("reply", p.status),
+        "co_opinion": permissions.may(user, "co_opinion", p) and allowed("co_opinion", p.status),
+        "evaluate": permissions.may(user, "evaluate", p) and allowed("close", p.status),
+        "mark_key": permissions.may(user, "mark_key", p) and allowed("mark_key", p.status),
+        "supervise": p.is_key and allowed("supervise", p.status) and permissions.may(user, "supervise", p),
     }
 
 
@@ -156,7 +139,7 @@ def proposal_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": steps,
         "adjust_deadline": services.adjust_deadline(p),
         "supervisions": list(p.supervisions.select_related("leader")) if p.is_key else [],
-        "today": timezone.localdate(),
+        "today": clock.today(),
     }
     if steps["review"]:
         context["similar"] = selectors.proposal_similar(viewer=request.user, text=p.text, limit=5, exclude_id=p.pk)
@@ -233,8 +216,7 @@ def proposal_step_page(request: HttpRequest, pk: int, step: str) -> HttpResponse
         calls[step]()
         messages.success(request, "操作成功。")
     except ValidationError as exc:
-        texts = [m for v in getattr(exc, "message_dict", {"": exc.messages}).values() for m in v]
-        messages.error(request, "；".join(texts))
+        messages.error(request, error_text(exc))
     except (WorkflowError, PermissionDenied, ValueError) as exc:
         messages.error(request, getattr(exc, "message", None) or str(exc) or "无权这样做。")
     return redirect("proposals:detail", p.pk)
@@ -256,18 +238,7 @@ def reply_document_page(request: HttpRequest, pk: int) -> HttpResponse:
     if reply is None:
         raise Http404
     p = _case(request, reply.proposal_id)
-    doc = Document(
-        title=f"关于政协{p.committee.name.removesuffix('政协')}{p.year}年第{p.number}号提案的答复",
-        issuer=reply.unit.name,
-        date=reply.replied_at,
-        blocks=[
-            Paragraph(f"{p.lead.name}委员：", indent=False),
-            Paragraph(f"您提出的《{p.title}》收悉。现答复如下："),
-            *[Paragraph(line) for line in reply.text.splitlines() if line.strip()],
-            Paragraph(f"答复类别：{reply.get_category_display()}", indent=False),
-            Paragraph(reply.unit.name, align="right"),
-        ],
-    )
+    doc = reply_document(reply, proposal=p)
     fmt = "docx" if request.GET.get("format") == "docx" else "pdf"
     return document_response(doc, fmt, f"提案答复-第{p.number}号", request=request)
 
@@ -275,40 +246,27 @@ def reply_document_page(request: HttpRequest, pk: int) -> HttpResponse:
 @rule_required(permissions.EXPORT)
 def compilation_page(request: HttpRequest) -> HttpResponse:
     """The year's compilation of accepted proposals (提案汇编) as DOCX, in number order."""
-    year = query_year(request, timezone.localdate().year)
+    year = query_year(request, clock.today().year)
     qs = (
         visible_to(Proposal.objects.all(), request.user)
         .filter(year=year, number__isnull=False)
         .select_related("lead")
         .order_by("number")
     )
-    blocks: list[Any] = [
-        Table(["案号", "标题", "提案人"], [[p.number, p.title, p.lead.name] for p in qs], widths=[1, 5, 2]),
-    ]
-    for p in qs:
-        blocks += [
-            PageBreak(),
-            Heading(f"第{p.number}号　{p.title}"),
-            Paragraph(f"提案人：{p.lead.name}", indent=False),
-            Heading("案由", level=2),
-            *[Paragraph(t) for t in p.reason.splitlines() if t.strip()],
-            Heading("建议", level=2),
-            *[Paragraph(t) for t in p.suggestions.splitlines() if t.strip()],
-        ]
-    doc = Document(title=f"{year}年提案汇编", issuer=f"{request.user.committee or ''}提案委员会", blocks=blocks)
+    doc = compilation_document(year=year, proposals=list(qs), issuer=f"{request.user.committee or ''}提案委员会")
     return document_response(doc, "docx", f"{year}年提案汇编", request=request)
 
 
 @rule_required(permissions.REVIEW)
 def reminders_page(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     rows = list(selectors.proposal_reminders(viewer=request.user, today=today))
     return render(request, "proposals/reminders.html", {"rows": rows, "today": today})
 
 
 @rule_required(permissions.STATS)
 def stats_page(request: HttpRequest) -> HttpResponse:
-    year = query_year(request, timezone.localdate().year)
+    year = query_year(request, clock.today().year)
     stats = selectors.proposal_stats(viewer=request.user, year=year)
     labels = dict(Proposal.Category.choices)
     status_labels = dict(Proposal.Status.choices)

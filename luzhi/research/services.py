@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from luzhi.activities.models import Activity
+from luzhi.core import clock
 from luzhi.core.audit import save_as
 from luzhi.core.services import object_create, object_update
 from luzhi.org.models import Member
@@ -141,7 +141,7 @@ def research_topic_advance(
         topic.group_others = others
     for row in outcomes:
         object_create(actor=actor, model=ResearchOutcome, data={"committee": topic.committee, "topic": topic, **row})
-    day = today or timezone.localdate()
+    day = today or clock.today()
     topic.steps = [*topic.steps, {"step": step, "completed_at": day.isoformat(), "artefact": artefact}]
     topic.step = step + 1
     save_as(topic, actor=actor)

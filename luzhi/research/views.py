@@ -8,18 +8,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from luzhi.activities.models import Activity
+from luzhi.core import clock
 from luzhi.core.errors import WorkflowError
-from luzhi.core.pages import ServiceModelForm, add_service_errors, posted, query_year, rule_required
+from luzhi.core.pages import add_service_errors, error_text, posted, query_year, rule_required
 from luzhi.core.permissions import can
-from luzhi.core.scoping import access_by_id, visible_to
+from luzhi.core.scoping import access_by_id
 from luzhi.core.services import object_create
-from luzhi.org.models import Member, SpecialCommittee
+from luzhi.org.models import Member
 from luzhi.org.selectors import acting_committee
 from luzhi.research import permissions, workflow
+from luzhi.research.forms import TopicForm
 from luzhi.research.models import ResearchOutcome, ResearchTopic
 from luzhi.research.permissions import may_run
 from luzhi.research.selectors import topic_list, topic_timeline, year_overview
@@ -27,7 +28,7 @@ from luzhi.research.services import research_outcome_update, research_topic_adva
 
 
 def _year(request: HttpRequest) -> int:
-    return query_year(request, timezone.localdate().year)
+    return query_year(request, clock.today().year)
 
 
 @rule_required(permissions.TOPICS)
@@ -42,18 +43,6 @@ def year_page(request: HttpRequest) -> HttpResponse:
         total=len(workflow.STEPS),
     )
     return render(request, "research/year.html", context)
-
-
-class TopicForm(ServiceModelForm):
-    class Meta:
-        model = ResearchTopic
-        fields = ["year", "title", "lead", "special_committee"]
-
-    def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        leaders = Member.objects.filter(position__in=Member.LEADER_POSITIONS, status=Member.Status.ACTIVE)
-        self.fields["lead"].queryset = visible_to(leaders, viewer).order_by("id")
-        self.fields["special_committee"].queryset = visible_to(SpecialCommittee.objects.all(), viewer)
 
 
 @rule_required(permissions.TOPICS, "write")
@@ -159,7 +148,7 @@ def outcome_update_page(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         research_outcome_update(actor=request.user, outcome=outcome, data=data)
     except ValidationError as exc:
-        messages.error(request, "未保存：" + "；".join(exc.messages))
+        messages.error(request, "未保存：" + error_text(exc))
     else:
         messages.success(request, "已更新成果的采纳与落实情况。")
     return redirect("research:topic", pk=outcome.topic_id)

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.urls import URLPattern, path
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, viewsets
@@ -20,14 +19,15 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from luzhi.core import schema
-from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
-from luzhi.core.periods import parse_year
+from luzhi.core import clock, schema
+from luzhi.core.api import ScopedModelViewSet, request_dict
+from luzhi.core.periods import year_of_request
 from luzhi.core.permissions import RolePermission
 from luzhi.core.roles import Role
 from luzhi.core.scoping import access_by_id
 from luzhi.core.xlsx import XLSX_MIME
 from luzhi.org.models import Committee, Member
+from luzhi.org.selectors import committee_id_acted_for
 from luzhi.scoring import documents, ledger, permissions, services
 from luzhi.scoring import serializers as s
 from luzhi.scoring.models import ScoreAppeal, ScoreRuleSet
@@ -37,22 +37,12 @@ YEAR_PARAM = OpenApiParameter("year", int, description="年度，默认今年")
 
 def year_param(request: Any) -> int:
     """The ?year= of the request (this year when absent); anything else than a year of 1900..2999 is 400."""
-    raw = request.GET.get("year") if hasattr(request, "GET") else None
-    return parse_year(raw, default=timezone.localdate().year)
+    return year_of_request(request, default=clock.today().year)
 
 
 def committee_of(request: Any) -> int:
-    """The committee the caller reads: their own (a superuser names one with ?committee=, or the only county)."""
-    user = request.user
-    if not user.is_superuser:
-        return user.committee_id
-    requested = as_id(request.GET.get("committee", ""))
-    if requested is not None and Committee.objects.filter(pk=requested).exists():
-        return requested
-    counties = list(Committee.objects.filter(level=Committee.Level.COUNTY).values_list("pk", flat=True)[:2])
-    if len(counties) == 1:
-        return counties[0]
-    raise exceptions.ValidationError({"committee": ["请指定所属政协。"]})
+    """The committee the caller reads (org's committee_acted_for; a superuser names one with ?committee=)."""
+    return committee_id_acted_for(viewer=request.user, requested=request.GET.get("committee"))
 
 
 def ledger_member(user: Any, pk: Any) -> Member:
@@ -84,8 +74,8 @@ class ScoreRuleSetViewSet(ScopedModelViewSet):
 
     def get_queryset(self) -> QuerySet:
         qs = super().get_queryset()
-        year = self.request.query_params.get("year", "")
-        return qs.filter(year=year_param(self.request)) if year.strip() else qs
+        year = year_of_request(self.request, default=0)
+        return qs.filter(year=year) if year else qs
 
     def create_object(self, data: dict[str, Any]) -> ScoreRuleSet:
         year = data.pop("year", None)
@@ -234,7 +224,7 @@ class ScoreAppealViewSet(ScopedModelViewSet):
         if member is None:
             raise exceptions.PermissionDenied("只有委员本人可以申诉。")
         data = serializer.validated_data
-        year = data.get("year") or timezone.localdate().year
+        year = data.get("year") or clock.today().year
         serializer.instance = services.appeal_create(
             actor=user, member=member, year=year, entry=data["entry"], reason=data.get("reason", "")
         )

@@ -6,8 +6,8 @@ from collections import Counter
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils import timezone
 
+from luzhi.core import clock
 from luzhi.core.documents import Document, Heading, Paragraph, Table, document_response
 from luzhi.core.xlsx import XLSX_MIME, workbook_bytes
 from luzhi.org.models import Committee, Member
@@ -137,7 +137,7 @@ def duty_report_document(*, member: Member, year: int) -> Document:
         title=f"{member.name}{year}年度{title}",
         subtitle=f"{committee.name} {position}",
         blocks=blocks,
-        date=timezone.localdate(),
+        date=clock.today(),
         footer=f"{committee.name} · 根据履职积分明细生成",
     )
 
@@ -190,7 +190,7 @@ def bulletin_document(*, committee: Committee, year: int) -> Document:
         issuer=f"{committee.name}办公室",
         number=f"{year}年",
         blocks=blocks,
-        date=timezone.localdate(),
+        date=clock.today(),
     )
 
 
@@ -217,7 +217,7 @@ def archive_document(*, member: Member) -> Document:
     """履职档案: the member's whole term, year by year, from the ledger (years without a rule set say so)."""
     from luzhi.org.models import Term
 
-    today = timezone.localdate()
+    today = clock.today()
     term = member.term or (
         Term.objects.filter(committee_id=member.committee_id, start__lte=today).order_by("-start").first()
     )

@@ -277,12 +277,12 @@ def entries_ctes(
     return ", ".join(ctes), [p for _, params in [*prelude, *parts] for p in params]
 
 
-def _grouped_ctes(*, committee_id: int, year: int) -> tuple[str, list[Any]]:
+def _grouped_ctes(*, committee_id: int, year: int, member_id: int | None = None) -> tuple[str, list[Any]]:
     """CTEs f0…fn (one per family) and e(member_id, code, units) summing units per member and code in each family.
 
     Summing inside each family before the union keeps the rows that meet the rule set to a few per member.
     """
-    prelude, parts = _parts(committee_id=committee_id, year=year)
+    prelude, parts = _parts(committee_id=committee_id, year=year, member_id=member_id)
     ctes = [sql for sql, _ in prelude] + [f"f{n}{E[1:]} AS ({sql})" for n, (sql, _) in enumerate(parts)]
     grouped = " UNION ALL ".join(
         f"SELECT member_id, code, SUM(units) FROM f{n} GROUP BY member_id, code" for n in range(len(parts))
@@ -291,15 +291,20 @@ def _grouped_ctes(*, committee_id: int, year: int) -> tuple[str, list[Any]]:
     return ", ".join(ctes), [p for _, params in [*prelude, *parts] for p in params]
 
 
+def _group_key(n: int) -> str:
+    """The key of the rule set's n-th shared cap in the query."""
+    return f"g{n}"
+
+
 def _rules_cte(rule_set: ScoreRuleSet) -> tuple[str, list[Any]]:
     """CTEs r(code, points, cap, grp) and g(grp, cap) carrying the rule set into the query."""
     group_of = {}
     group_rows, group_params = [], []
     for n, shared in enumerate(rule_set.shared_caps or []):
         for code in shared["codes"]:
-            group_of[code] = f"g{n}"
+            group_of[code] = _group_key(n)
         group_rows.append("(CAST(%s AS TEXT), CAST(%s AS NUMERIC))")
-        group_params += [f"g{n}", str(shared["cap"])]
+        group_params += [_group_key(n), str(shared["cap"])]
     rows, params = [], []
     for item in [*rule_set.items, {"code": rules.ADJUSTMENT, "points": 1}]:
         rows.append("(CAST(%s AS TEXT), CAST(%s AS NUMERIC), CAST(%s AS NUMERIC), CAST(%s AS TEXT))")
@@ -362,76 +367,66 @@ def member_ledger(*, member: Member, year: int, rule_set: ScoreRuleSet | None = 
     return sorted(entries, key=lambda e: (e.date or dt.date.min, e.code, e.source_id))
 
 
-def capped_total(entries: list[Entry], rule_set: ScoreRuleSet) -> tuple[Decimal, list[dict[str, Any]]]:
-    """The capped sum of a ledger, and per code: raw sum, cap and what counted (for showing one member)."""
-    caps = {i["code"]: i.get("cap") for i in rule_set.items}
-    raw: dict[str, Decimal] = {}
-    for entry in entries:
-        raw[entry.code] = raw.get(entry.code, Decimal(0)) + entry.points
+def _grade_case(total: str) -> str:
+    """SQL naming the grade of `total`: the first of rules.GRADES whose lower bound (a parameter) it reaches."""
+    whens = " ".join(f"WHEN {total} >= CAST(%s AS NUMERIC) THEN '{grade}'" for grade in rules.GRADES)
+    return f"CASE {whens} ELSE 'unqualified' END"
 
-    def clamp(value: Decimal, cap: Any) -> Decimal:
-        if cap is None:
-            return value
-        cap = Decimal(str(cap))
-        return max(-cap, min(cap, value))
 
-    counted = {code: clamp(value, caps.get(code)) for code, value in raw.items()}
-    total = Decimal(0)
-    grouped: set[str] = set()
-    for shared in rule_set.shared_caps or []:
-        members = [c for c in shared["codes"] if c in counted]
-        total += clamp(sum((counted[c] for c in members), Decimal(0)), shared["cap"])
-        grouped.update(shared["codes"])
-    total += sum((v for c, v in counted.items() if c not in grouped), Decimal(0))
-    order = [*rules.CODES, rules.ADJUSTMENT]
-    summary = [
-        {
-            "code": code,
-            "label": rules.LABELS.get(code, code),
-            "raw": raw[code],
-            "cap": caps.get(code),
-            "counted": counted[code],
-        }
-        for code in sorted(raw, key=lambda c: order.index(c) if c in order else len(order))
-    ]
-    return total.quantize(Decimal("0.01")), summary
+def _score_ctes(
+    *, committee_id: int, year: int, rule_set: ScoreRuleSet, member_id: int | None = None
+) -> tuple[str, list[Any]]:
+    """The one definition of a score: CTEs ending in per_code, grouped and scored, with their parameters.
+
+    per_code(member_id, code, grp, raw, pts): each code's points, capped by the code's cap;
+    grouped(member_id, grp, raw, pts): the codes under one shared cap, summed and capped together;
+    scored(id, name, position, status, total, grade, counted_in): every member of the committee (or
+    only `member_id`) with the total, its grade and whether the member is on the board (active or scored).
+    """
+    families, union_params = _grouped_ctes(committee_id=committee_id, year=year, member_id=member_id)
+    ctes, rule_params = _rules_cte(rule_set)
+    member_table = connection.ops.quote_name(Member._meta.db_table)
+    grade = _grade_case("COALESCE(t.total, 0)")
+    bounds = [str(rule_set.grades[g]) for g in rules.GRADES]
+    sql = (
+        f"{ctes}, {families},"
+        # e has one row per member and code already (each code comes from one family), so no second sum here.
+        " per_code AS (SELECT e.member_id, e.code, r.grp, e.units * r.points AS raw,"
+        f" {_clamp('e.units * r.points', 'r.cap')} AS pts FROM e JOIN r ON r.code = e.code),"
+        f" grouped AS (SELECT c.member_id, c.grp, SUM(c.pts) AS raw, {_clamp('SUM(c.pts)', 'g.cap')} AS pts"
+        " FROM per_code c JOIN g ON g.grp = c.grp GROUP BY c.member_id, c.grp, g.cap),"
+        " totals AS (SELECT member_id, ROUND(SUM(pts), 2) AS total FROM"
+        " (SELECT member_id, pts FROM per_code WHERE grp IS NULL UNION ALL SELECT member_id, pts FROM grouped) x"
+        " GROUP BY member_id),"
+        f" scored AS (SELECT m.id, m.name, m.position, m.status, COALESCE(t.total, 0) AS total, {grade} AS grade,"
+        " CASE WHEN m.status = 'active' OR t.member_id IS NOT NULL THEN 1 ELSE 0 END AS counted_in"
+        f" FROM {member_table} m LEFT JOIN totals t ON t.member_id = m.id WHERE m.committee_id = %s"
+        + (" AND m.id = %s)" if member_id is not None else ")")
+    )
+    member = [member_id] if member_id is not None else []
+    return sql, rule_params + union_params + bounds + [committee_id, *member]
+
+
+def _points(value: Any) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 def scores(*, committee_id: int, year: int, rule_set: ScoreRuleSet | None = None) -> list[dict[str, Any]]:
     """Total, grade and rank (ties share a rank: 1, 1, 3) of every active or scored member, best first."""
     rule_set = rule_set or rule_set_for(committee_id=committee_id, year=year)
-    families, union_params = _grouped_ctes(committee_id=committee_id, year=year)
-    ctes, rule_params = _rules_cte(rule_set)
-    grades = rule_set.grades
-    member_table = connection.ops.quote_name(Member._meta.db_table)
+    ctes, params = _score_ctes(committee_id=committee_id, year=year, rule_set=rule_set)
     sql = (
-        f"WITH {ctes}, {families},"
-        # e has one row per member and code already (each code comes from one family), so no second sum here.
-        f" per_code AS (SELECT e.member_id, r.grp, {_clamp('e.units * r.points', 'r.cap')} AS pts"
-        " FROM e JOIN r ON r.code = e.code),"
-        " counted AS (SELECT member_id, pts FROM per_code WHERE grp IS NULL"
-        f" UNION ALL SELECT c.member_id, {_clamp('SUM(c.pts)', 'g.cap')} FROM per_code c JOIN g ON g.grp = c.grp"
-        " GROUP BY c.member_id, c.grp, g.cap),"
-        " totals AS (SELECT member_id, ROUND(SUM(pts), 2) AS total FROM counted GROUP BY member_id)"
-        " SELECT m.id, m.name, COALESCE(t.total, 0) AS total,"
-        " RANK() OVER (ORDER BY COALESCE(t.total, 0) DESC) AS rnk,"
-        " CASE WHEN COALESCE(t.total, 0) >= CAST(%s AS NUMERIC) THEN 'excellent'"
-        " WHEN COALESCE(t.total, 0) >= CAST(%s AS NUMERIC) THEN 'qualified'"
-        " WHEN COALESCE(t.total, 0) >= CAST(%s AS NUMERIC) THEN 'basic' ELSE 'unqualified' END AS grade,"
-        " m.position, m.status"
-        f" FROM {member_table} m LEFT JOIN totals t ON t.member_id = m.id"
-        " WHERE m.committee_id = %s AND (m.status = 'active' OR t.member_id IS NOT NULL)"
-        " ORDER BY rnk, m.id"
+        f"WITH {ctes} SELECT id, name, total, RANK() OVER (ORDER BY total DESC) AS rnk, grade, position, status"
+        " FROM scored WHERE counted_in = 1 ORDER BY rnk, id"
     )
-    bounds = [str(grades[g]) for g in rules.GRADES]
     with connection.cursor() as cursor:
-        cursor.execute(sql, rule_params + union_params + bounds + [committee_id])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
         {
             "member": mid,
             "name": name,
-            "total": float(Decimal(str(total)).quantize(Decimal("0.01"))),
+            "total": float(_points(total)),
             "grade": grade,
             "rank": rank,
             "position": position,
@@ -439,6 +434,76 @@ def scores(*, committee_id: int, year: int, rule_set: ScoreRuleSet | None = None
         }
         for mid, name, total, rank, grade, position, status in rows
     ]
+
+
+def member_total(*, member: Member, year: int, rule_set: ScoreRuleSet) -> tuple[Decimal, str]:
+    """The member's total and grade, by the board's definition over the member's own rows only (one query)."""
+    ctes, params = _score_ctes(committee_id=member.committee_id, year=year, rule_set=rule_set, member_id=member.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {ctes} SELECT total, grade FROM scored", params)
+        total, grade = cursor.fetchone()
+    return _points(total), grade
+
+
+def member_standing(*, member: Member, year: int, rule_set: ScoreRuleSet) -> dict[str, Any]:
+    """The member's total, grade, rank among the board's members, their count, and per code and per shared cap
+    what was earned and what counted — read from the board's definition in one query.
+
+    The rank is 1 + the members on the board with a higher total (RANK()'s 1, 1, 3); None when the member is
+    not on the board (neither active nor scored).
+    """
+    ctes, params = _score_ctes(committee_id=member.committee_id, year=year, rule_set=rule_set)
+    sql = (
+        f"WITH {ctes}, me AS (SELECT * FROM scored WHERE id = %s)"
+        " SELECT me.total, me.grade,"
+        " CASE WHEN me.counted_in = 1 THEN 1 + (SELECT COUNT(*) FROM scored s WHERE s.counted_in = 1"
+        " AND s.total > me.total) END,"
+        " (SELECT COUNT(*) FROM scored s WHERE s.counted_in = 1),"
+        " pc.code, pc.raw, pc.pts, pc.grp, gr.raw, gr.pts"
+        " FROM me LEFT JOIN per_code pc ON pc.member_id = me.id"
+        " LEFT JOIN grouped gr ON gr.member_id = me.id AND gr.grp = pc.grp"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, member.pk])
+        rows = cursor.fetchall()
+    total, grade, rank, count = rows[0][:4]
+    order = [*rules.CODES, rules.ADJUSTMENT]
+    caps = {item["code"]: item.get("cap") for item in rule_set.items}
+    codes = sorted(
+        (row[4:] for row in rows if row[4] is not None),
+        key=lambda r: order.index(r[0]) if r[0] in order else len(order),
+    )
+    summary = [
+        {
+            "code": code,
+            "label": rules.LABELS.get(code, code),
+            "raw": _points(raw),
+            "cap": caps.get(code),
+            "counted": _points(counted),
+        }
+        for code, raw, counted, _grp, _graw, _gpts in codes
+    ]
+    grouped = {
+        grp: (_points(graw), _points(gpts)) for _code, _raw, _counted, grp, graw, gpts in codes if grp is not None
+    }
+    nothing = (Decimal("0.00"), Decimal("0.00"))
+    shared = [
+        {
+            "labels": " + ".join(rules.LABELS.get(c, c) for c in group["codes"]),
+            "cap": group["cap"],
+            "raw": grouped.get(_group_key(n), nothing)[0],
+            "counted": grouped.get(_group_key(n), nothing)[1],
+        }
+        for n, group in enumerate(rule_set.shared_caps or [])
+    ]
+    return {
+        "total": _points(total),
+        "grade": grade,
+        "rank": rank,
+        "count": count,
+        "summary": summary,
+        "shared": shared,
+    }
 
 
 def term_window(*, committee_id: int, year: int) -> tuple[dt.date, dt.date, Term | None]:

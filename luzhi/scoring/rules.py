@@ -155,11 +155,3 @@ def validate_rule_set(*, items: Any, grades: Any, shared_caps: Any, warnings: An
     errors = {k: v for k, v in errors.items() if v}
     if errors:
         raise ValidationError(errors)
-
-
-def grade_of(total: Decimal | float, grades: dict[str, Any]) -> str:
-    """The grade of a total under the lower bounds."""
-    for grade in GRADES:
-        if Decimal(str(total)) >= Decimal(str(grades[grade])):
-            return grade
-    return "unqualified"

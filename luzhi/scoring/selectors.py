@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -36,37 +34,15 @@ def member_year(*, member: Member, year: int) -> dict[str, Any]:
     if rule_set is None:
         return {"rule_set": None, "year": year}
     entries = ledger.member_ledger(member=member, year=year, rule_set=rule_set)
-    total, summary = ledger.capped_total(entries, rule_set)
-    board = ledger.scores(committee_id=member.committee_id, year=year, rule_set=rule_set)
-    mine = next((r for r in board if r["member"] == member.pk), None)
-    rank = mine["rank"] if mine else None
-    grades = Counter(r["grade"] for r in board)
-    counted = {row["code"]: row["counted"] for row in summary}
-    shared = []
-    for group in rule_set.shared_caps or []:
-        raw = sum((counted.get(c, Decimal(0)) for c in group["codes"]), Decimal(0))
-        cap = Decimal(str(group["cap"]))
-        shared.append(
-            {
-                "labels": " + ".join(rules.LABELS.get(c, c) for c in group["codes"]),
-                "cap": group["cap"],
-                "raw": raw,
-                "counted": max(-cap, min(cap, raw)),
-            }
-        )
+    standing = ledger.member_standing(member=member, year=year, rule_set=rule_set)
+    rank, count = standing["rank"], standing["count"]
     return {
-        "shared": shared,
+        **standing,
         "year": year,
         "rule_set": rule_set,
         "entries": entries,
-        "summary": summary,
-        "total": total,
-        "grade": rules.grade_of(total, rule_set.grades),
-        "grade_label": rules.GRADE_LABELS[rules.grade_of(total, rule_set.grades)],
-        "rank": rank,
-        "count": len(board),
-        "band": rank_band(rank, len(board)) if rank else "",
-        "grade_counts": grades,
+        "grade_label": rules.GRADE_LABELS[standing["grade"]],
+        "band": rank_band(rank, count) if rank else "",
     }
 
 

@@ -7,8 +7,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from luzhi.core import clock
 from luzhi.core.audit import save_as
 from luzhi.core.errors import WorkflowError
 from luzhi.core.services import object_create
@@ -94,7 +96,7 @@ def appeal_create(*, actor: Any, member: Member, year: int, entry: str, reason: 
         kind="score_appeal",
         title=f"{member.name}对积分“{appeal.title or appeal.code_label}”提出申诉",
         body=appeal.reason,
-        link=f"/scoring/appeals/{appeal.pk}/",
+        link=reverse("scoring:appeals"),
         key=f"score_appeal:{appeal.pk}",
     )
     return appeal
@@ -126,7 +128,7 @@ def appeal_accept(*, actor: Any, appeal: ScoreAppeal, points: Any, reason: str) 
             "committee": appeal.committee,
             "member": appeal.member,
             "year": appeal.year,
-            "date": timezone.localdate(),
+            "date": clock.today(),
             "points": _points(points),
             "reason": reason.strip(),
             "appeal": appeal,
@@ -159,7 +161,7 @@ def _decide(*, actor: Any, appeal: ScoreAppeal, status: str, reason: str) -> Sco
         kind="score_appeal_decided",
         title=f"您对“{appeal.title or appeal.code_label}”的积分申诉{appeal.get_status_display()}",
         body=appeal.decision,
-        link="/scoring/mine/",
+        link=reverse("scoring:mine"),
         key=f"score_appeal_decided:{appeal.pk}",
     )
     return appeal

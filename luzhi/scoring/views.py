@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from luzhi.activities.models import Attendance
+from luzhi.core import clock
 from luzhi.core.errors import WorkflowError
-from luzhi.core.pages import paginate, query_year, rule_required
+from luzhi.core.pages import error_text, paginate, query_year, rule_required
 from luzhi.core.periods import YEAR_INVALID, parse_year
 from luzhi.core.permissions import can
 from luzhi.core.roles import Role
@@ -27,18 +27,12 @@ from luzhi.scoring.models import ScoreAppeal, ScoreRuleSet
 
 
 def _year(request: HttpRequest) -> int:
-    return query_year(request, timezone.localdate().year)
-
-
-def _errors(exc: ValidationError | WorkflowError) -> str:
-    if isinstance(exc, WorkflowError):
-        return exc.message
-    return "；".join(m for m in exc.messages)
+    return query_year(request, clock.today().year)
 
 
 def member_page_context(*, member: Member, year: int) -> dict[str, Any]:
     """Everything of one member's year, in a fixed number of queries."""
-    today = timezone.localdate()
+    today = clock.today()
     data = selectors.member_year(member=member, year=year)
     attendance = list(selectors.member_attendance(member=member, year=year))
     appeals = list(selectors.member_appeals(member=member, year=year))
@@ -117,7 +111,7 @@ def appeal_create_page(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, "申诉已提交，办公室处理后会通知您。")
         except (ValidationError, WorkflowError) as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
     else:
         messages.error(request, "请填写申诉理由。")
     return redirect(f"{request.path.rsplit('appeal/', 1)[0]}?year={year}")
@@ -205,7 +199,7 @@ def appeal_decide_page(request: HttpRequest, pk: int, step: str) -> HttpResponse
             services.appeal_refuse(actor=request.user, appeal=appeal, reason=form.cleaned_data["reason"])
             messages.success(request, f"已答复{appeal.member.name}：未采纳。")
     except (ValidationError, WorkflowError) as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     return redirect("scoring:appeals")
 
 
@@ -228,7 +222,7 @@ def rules_page(request: HttpRequest) -> HttpResponse:
                 services.rule_set_create(actor=request.user, committee=request.user.committee, year=year)
                 messages.success(request, f"已建立{year}年度考评细则（沿用上一年度）。")
             except ValidationError as exc:
-                messages.error(request, _errors(exc))
+                messages.error(request, error_text(exc))
         return redirect("scoring:rules")
     for rule_set in sets:
         rule_set.rows = [{**item, "label": rules.LABELS.get(item["code"], item["code"])} for item in rule_set.items]
@@ -239,5 +233,5 @@ def rules_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scoring/rules.html",
-        {"sets": sets, "can_write": can_write, "next_year": (sets[0].year + 1) if sets else timezone.localdate().year},
+        {"sets": sets, "can_write": can_write, "next_year": (sets[0].year + 1) if sets else clock.today().year},
     )

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
-    monkeypatch.setattr("luzhi.ledger.clock.today", lambda: date(2026, 11, 25))
+    monkeypatch.setattr("luzhi.core.clock.today", lambda: date(2026, 11, 25))
 
 
 def test_a_leader_completes_the_current_step_of_a_topic(page, live_server, committee, users):

@@ -10,10 +10,10 @@ from django.test import Client
 
 @pytest.fixture
 def today(monkeypatch: Any) -> Callable[[date], None]:
-    """today(date) — make the ledger believe it is that day (default 2026-11-25)."""
+    """today(date) — make the app believe it is that day (luzhi.core.clock) (default 2026-11-25)."""
 
     def set_today(day: date) -> None:
-        monkeypatch.setattr("luzhi.ledger.clock.today", lambda: day)
+        monkeypatch.setattr("luzhi.core.clock.today", lambda: day)
 
     set_today(date(2026, 11, 25))
     return set_today

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from luzhi.activities.models import Attendance
-from luzhi.scoring import ledger
+from luzhi.scoring import ledger, rules
 from tests.scoring import factories as sf
 from tests.scoring.conftest import YEAR
 
@@ -33,13 +33,41 @@ def test_ranks_share_ties_and_skip_after_them(committee, year):
     assert ranks == {"a": 1, "f": 2, "d": 3, "e": 3, "b": 5, "c": 6}
 
 
-def test_the_ledger_capped_sum_equals_the_total(committee, year, rule_set):
+def test_one_members_standing_reads_the_boards_total_grade_and_rank(committee, year, rule_set):
     board = _board(committee)
     for key in EXPECTED:
         member = year.members[key]
-        entries = ledger.member_ledger(member=member, year=YEAR)
-        total, _ = ledger.capped_total(entries, rule_set)
-        assert float(total) == board[member.pk]["total"], key
+        standing = ledger.member_standing(member=member, year=YEAR, rule_set=rule_set)
+        row = board[member.pk]
+        assert (float(standing["total"]), standing["grade"], standing["rank"]) == (
+            row["total"],
+            row["grade"],
+            row["rank"],
+        ), key
+        assert standing["count"] == len(board)
+        assert ledger.member_total(member=member, year=YEAR, rule_set=rule_set) == (standing["total"], row["grade"])
+
+
+def test_the_standing_shows_what_each_code_and_shared_cap_counted(committee, year, rule_set):
+    standing = ledger.member_standing(member=year.members["a"], year=YEAR, rule_set=rule_set)
+    by_code = {row["code"]: row for row in standing["summary"]}
+    assert (by_code["attend_other"]["raw"], by_code["attend_other"]["counted"]) == (28, 20)  # capped at 20
+    assert by_code["attend_other"]["cap"] == 20
+    assert list(by_code) == [c for c in [*rules.CODES, rules.ADJUSTMENT] if c in by_code]  # in the rules' order
+    [shared] = standing["shared"]
+    assert (shared["raw"], shared["counted"]) == (29, 25)  # proposals: 20 + 9, capped together at 25
+    counted = sum(r["counted"] for r in standing["summary"] if r["code"] not in ("proposal_lead", "proposal_cosign"))
+    assert counted + shared["counted"] == standing["total"] == 119
+
+
+def test_a_member_off_the_board_has_a_total_but_no_rank(committee, year, rule_set):
+    from tests import factories as f
+
+    gone = f.MemberFactory(committee=committee, status="exited")
+    standing = ledger.member_standing(member=gone, year=YEAR, rule_set=rule_set)
+    assert (standing["total"], standing["grade"], standing["rank"]) == (0, "unqualified", None)
+    assert standing["shared"][0]["counted"] == 0 and standing["summary"] == []
+    assert gone.pk not in _board(committee)
 
 
 def test_the_ledger_lists_each_earning_event_with_its_source(committee, year):

@@ -84,7 +84,7 @@ class TestIdleTimeout:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from luzhi.core import middleware
+        from luzhi.accounts import middleware
 
         now = [time.time()]
         monkeypatch.setattr(middleware.time, "time", lambda: now[0])

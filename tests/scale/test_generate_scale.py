@@ -11,12 +11,12 @@ from django.test import Client
 
 from luzhi.accounts.models import User
 from luzhi.activities.models import Activity, Attendance, ReadingLog
-from luzhi.core import scale
 from luzhi.ledger.models import PlanItem
 from luzhi.opinions.models import OpinionReport
 from luzhi.org.models import Committee, Member
 from luzhi.proposals.models import Proposal, Reply
 from luzhi.research.models import ResearchTopic
+from luzhi.scale import province as scale
 
 pytestmark = pytest.mark.django_db
 ROLES = ("office", "leader", "member", "unit")

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from luzhi.accounts.models import User
 from luzhi.activities.models import Activity, Attendance, ReadingLog
+from luzhi.core import clock
 from luzhi.core.roles import Role
 from luzhi.ledger.models import Plan, PlanItem, ProgressReport
 from luzhi.opinions.models import OpinionAdoption, OpinionEvent, OpinionHolding, OpinionReport
@@ -313,7 +314,7 @@ def generate(
         raise ValueError(f"数据库中已有“{PROVINCE_NAME}”：请换一个空数据库再生成。")
     if years < 1 or years > 30:
         raise ValueError("年数应在1至30之间。")
-    today = today or timezone.localdate()
+    today = today or clock.today()
     year_list = list(range(today.year - years + 1, today.year + 1))
     started = time.monotonic()
     result = Generated()

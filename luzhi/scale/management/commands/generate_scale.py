@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from luzhi.core import scale
+from luzhi.scale import province as scale
 
 
 class Command(BaseCommand):
