@@ -21,6 +21,7 @@ from luzhi.core.audit import save_as
 from luzhi.core.documents import Document, Paragraph, Table
 from luzhi.core.errors import WorkflowError
 from luzhi.core.services import object_create, object_update
+from luzhi.core.text import pinyin_key
 from luzhi.org.models import Member
 
 LAYOUT_FIELDS = ("hall", "rows", "seats_per_row", "aisle_after", "version")
@@ -28,9 +29,9 @@ POSITION_RANK = {p: n for n, p in enumerate(Member.LEADER_POSITIONS)}
 NO_GROUP = 2**31  # members without a sector or group sit after everyone else
 
 
-def name_key(name: str) -> str:
-    """How names are ordered within a sector. pypinyin is not installed: by the characters' code order."""
-    return name
+def name_key(name: str) -> tuple[str, str]:
+    """How names are ordered within a sector or group: by pinyin (core.text.pinyin_key)."""
+    return pinyin_key(name)
 
 
 @transaction.atomic

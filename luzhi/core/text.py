@@ -16,6 +16,7 @@ from typing import Any
 from confusable_homoglyphs import confusables
 from django.core.exceptions import ValidationError
 from django.db import models
+from pypinyin import lazy_pinyin
 
 # Control, format (zero-width space and joiner, bidi overrides, BOM), private-use and surrogate
 # characters, and line/paragraph separators: none belongs in a name, most are invisible.
@@ -88,3 +89,8 @@ def skeleton(value: str) -> str:
 def look_alike_keys(value: str) -> set[str]:
     """Return the keys under which a username can be mistaken: its skeleton as typed and as case-folded."""
     return {skeleton(value), skeleton(value.casefold())}
+
+
+def pinyin_key(text: str) -> tuple[str, str]:
+    """How Chinese names sort in lists: by their toneless pinyin (张 before 周), then by the characters."""
+    return (" ".join(lazy_pinyin(text)).lower(), text)
