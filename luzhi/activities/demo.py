@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from luzhi.activities.models import (
     Activity,
@@ -343,9 +344,12 @@ def _records(county: Committee, activities: list[Activity], rows: list[Attendanc
             status=Minutes.Status.PUBLISHED,
             published_at=published,
         )
-        Decision.objects.bulk_create(
-            Decision(committee=county, activity=meeting, order=n, text=text, responsible=who, due=due)
-            for n, (text, who, due) in enumerate(DECISIONS_TEXT[kind], start=1)
+        bulk_create_with_history(  # with their first version, as every record has
+            [
+                Decision(committee=county, activity=meeting, order=n, text=text, responsible=who, due=due)
+                for n, (text, who, due) in enumerate(DECISIONS_TEXT[kind], start=1)
+            ],
+            Decision,
         )
         created["activities.Minutes"] += 1
         created["activities.Decision"] += len(DECISIONS_TEXT[kind])

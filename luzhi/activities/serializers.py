@@ -333,6 +333,8 @@ class SeatingSerializer(LuzhiSerializer):
     """The hall of a meeting; `seats` as assigned (a member sees only their own)."""
 
     seats = serializers.SerializerMethodField()
+    # Blank until the seats are generated.
+    by = serializers.ChoiceField(choices=SeatingPlan.By.choices, allow_blank=True, read_only=True, label="排座方式")
 
     class Meta:
         model = SeatingPlan
