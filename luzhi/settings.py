@@ -213,6 +213,12 @@ for _prefix, _path in [
     ("vendor/bootstrap-icons", _NODE / "bootstrap-icons" / "font"),
     ("vendor/htmx", _NODE / "htmx.org" / "dist"),
     ("vendor/echarts", _NODE / "echarts" / "dist"),
+    # pdf.js (meeting papers on phones): the legacy build reaches older phone browsers; the CJK
+    # character maps, standard fonts and image decoders it fetches by name from a base URL.
+    ("vendor/pdfjs/build", _NODE / "pdfjs-dist" / "legacy" / "build"),
+    ("vendor/pdfjs/cmaps", _NODE / "pdfjs-dist" / "cmaps"),
+    ("vendor/pdfjs/standard_fonts", _NODE / "pdfjs-dist" / "standard_fonts"),
+    ("vendor/pdfjs/wasm", _NODE / "pdfjs-dist" / "wasm"),
 ]:
     if _path.exists():
         STATICFILES_DIRS.append((_prefix, _path))

@@ -386,6 +386,11 @@ class ActivityMaterial(CommitteeOwned):  # 会议材料: paperless papers of a m
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_pdf(self) -> bool:
+        """Whether the paper is a PDF (uploads are checked by content, so the name's suffix is true)."""
+        return self.name.lower().endswith(".pdf")
+
     @classmethod
     def scope_role(cls, qs: models.QuerySet, user: User) -> models.QuerySet:
         """Office and leaders read every material; a member those of meetings they are invited to, until withdrawn."""

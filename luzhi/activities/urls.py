@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/agenda/", views.agenda_page, name="agenda"),
     path("<int:pk>/materials/", views.material_upload_page, name="material-upload"),
     path("materials/<int:pk>/", views.material_file_page, name="material-file"),
+    path("materials/<int:pk>/view/", views.material_view_page, name="material-view"),
     path("<int:pk>/votes/new/", views.vote_new_page, name="vote-new"),
     path("votes/<int:pk>/", views.vote_page, name="vote-ballot"),
     path("materials/<int:pk>/withdraw/", views.material_withdraw_page, name="material-withdraw"),

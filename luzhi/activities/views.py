@@ -453,6 +453,20 @@ def material_file_page(request: HttpRequest, pk: int) -> HttpResponse:
     return material_response(request, access_by_id(request.user, ActivityMaterial, pk))
 
 
+@rule_required(permissions.MATERIALS)
+def material_view_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read a PDF paper in the page with pdf.js (phones whose browser shows no PDF); the same readers as the file."""
+    material = access_by_id(request.user, ActivityMaterial, pk, qs=ActivityMaterial.objects.select_related("activity"))
+    if not material.is_pdf:
+        return redirect("activities:material-file", pk=pk)
+    from django.conf import settings
+
+    # pdf.js fetches these by file name from a base URL: the plain (unhashed) static paths.
+    vendor = f"{settings.STATIC_URL}vendor/pdfjs/"
+    urls = {"cmaps": f"{vendor}cmaps/", "fonts": f"{vendor}standard_fonts/", "wasm": f"{vendor}wasm/"}
+    return render(request, "activities/material_view.html", {"material": material, **urls})
+
+
 # ---- votes ------------------------------------------------------------------------------
 
 
