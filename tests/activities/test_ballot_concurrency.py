@@ -98,3 +98,21 @@ def test_one_ballot_sent_ten_times_at_once_counts_once(open_vote: Any) -> None:
     assert sorted(statuses) == [204] + [409] * 9, statuses
     assert VoteTurnout.objects.filter(vote=vote, member_id=people[0].member_id).count() == 1
     assert Ballot.objects.filter(vote=vote).count() == 1
+
+
+def test_closing_while_the_hall_votes_counts_no_ballot_after_the_close(open_vote: Any, users: Any) -> None:
+    _postgresql_only()
+    vote, people = open_vote
+
+    def close() -> int:
+        client = APIClient()
+        client.force_authenticate(users["office"])
+        return client.post(f"/api/v1/votes/{vote.pk}/close/").status_code
+
+    statuses = _at_once([_ballot(user, vote, "yes") for user in people[:30]] + [close])
+    assert statuses[-1] == 200 and set(statuses[:-1]) <= {204, 409}
+    vote.refresh_from_db()
+    turnout = VoteTurnout.objects.filter(vote=vote)
+    # Every ballot counted was cast before the close, and the count is the accepted ballots.
+    assert turnout.count() == statuses.count(204) == Ballot.objects.filter(vote=vote).count()
+    assert all(at <= vote.closed_at for at in turnout.values_list("at", flat=True))
