@@ -41,6 +41,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from bench import plenary
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
@@ -308,6 +310,8 @@ def main() -> None:
     # their own results file, so a partial run never replaces the whole table.
     only = os.environ.get("BENCH_ONLY", "").strip()
     endpoints = [e for e in ENDPOINTS if e[2] == "none" or not only or only.replace("-", " ") in e[0]]
+    # BENCH_ONLY=plenary: the plenary of 800 (bench/plenary.py) beside /healthz alone.
+    with_plenary = not only or only == "plenary"
     url = ensure_scale_database(name, committees, years)
     logins = make_logins(url, connections)
     _say(f"logged in as {logins['user']} ({logins['committee']}), {connections} sessions")
@@ -352,6 +356,9 @@ def main() -> None:
                 f"  {label:34} 20 users: p95 {users['p95_ms']:7.1f} ms ({users['requests']} requests); "
                 f"saturation: {saturated['rps']:7.1f} rps, p95 {saturated['p95_ms']:7.1f} ms"
             )
+        if with_plenary:
+            _say(f"  plenary: {plenary.MEMBERS} members log in and sign in over 60 s, then vote over 30 s")
+            plenary_figures = plenary.run(base, url)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -378,9 +385,13 @@ def main() -> None:
         "as": f"{logins['user']} ({logins['committee']})",
         "rows": rows,
     }
+    if with_plenary:
+        result["plenary"] = plenary_figures
     out = RESULTS / (f"load-postgresql-{only}.json" if only else "load-postgresql.json")
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2))
     _print_table(result)
+    if with_plenary:
+        plenary.print_table(plenary_figures, _say)
     _say(f"written to {out.relative_to(ROOT)}")
 
 

@@ -65,6 +65,8 @@ class ActivityViewSet(ScopedModelViewSet):
         "signin_code": (permissions.ATTENDANCE, "write"),
         "signin": (permissions.SIGN_IN, "write"),
         "leave": (permissions.LEAVE, "write"),
+        "current_item": (permissions.ACTIVITIES, "read"),
+        "current_item_move": (permissions.ACTIVITIES, "write"),
     }
 
     def get_queryset(self):  # type: ignore[override]
@@ -164,6 +166,22 @@ class ActivityViewSet(ScopedModelViewSet):
         form.is_valid(raise_exception=True)
         row = services.attendance_sign_in(actor=request.user, activity=activity, code=form.validated_data["code"])
         return Response(s.AttendanceEntrySerializer(row).data)
+
+    @extend_schema(responses=s.CurrentItemShownSerializer)
+    @action(detail=True, methods=["get"], url_path="current-item")
+    def current_item(self, request: Request, pk: Any = None) -> Response:
+        """The agenda item the hall screen shows now (`item` null when none)."""
+        return Response(_current_item_shown(self.get_object()))
+
+    @extend_schema(request=s.CurrentItemSerializer, responses=s.CurrentItemShownSerializer)
+    @current_item.mapping.post
+    def current_item_move(self, request: Request, pk: Any = None) -> Response:
+        """Show this agenda item on the hall screen (`{"item": id}`), or none (`{"item": null}`)."""
+        activity = self._managed()
+        form = s.CurrentItemSerializer(data=request_dict(request))
+        form.is_valid(raise_exception=True)
+        activity = services.current_item_set(actor=request.user, activity=activity, item=form.validated_data["item"])
+        return Response(_current_item_shown(activity))
 
     @extend_schema(request=s.AgendaItemSerializer(many=True), responses=s.AgendaItemSerializer(many=True))
     @action(detail=True, methods=["get", "put"])
@@ -270,6 +288,13 @@ class ActivityViewSet(ScopedModelViewSet):
             raise exceptions.ValidationError({"reason": ["请填写请假事由。"]})
         leave = services.leave_request_create(actor=request.user, activity=activity, reason=reason[:1000])
         return Response(s.LeaveRequestSerializer(leave).data, status=201)
+
+
+def _current_item_shown(activity: Activity) -> dict[str, Any]:
+    item = activity.current_item
+    if item is None:
+        return {"item": None, "order": None, "title": None}
+    return {"item": item.pk, "order": item.order, "title": item.title}
 
 
 class ActivityMaterialViewSet(ScopedModelViewSet):

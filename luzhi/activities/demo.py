@@ -262,6 +262,9 @@ def _papers_and_votes(
         material.file.save(f"{title}.pdf", ContentFile(pdf), save=False)
         material.save()
         created["activities.ActivityMaterial"] += 1
+    # The hall screen (大屏) of that meeting stopped on its last agenda item, below the votes' results.
+    last = AgendaItem.objects.filter(activity=meeting).order_by("-order").first()
+    Activity.objects.filter(pk=meeting.pk).update(current_item=last)
     present = [r.member_id for r in rows if r.activity_id == meeting.pk and r.status == S.PRESENT]
     everyone = [r.member_id for r in rows if r.activity_id == meeting.pk]
     closed = timezone.make_aware(datetime.combine(meeting.end, time(11, 0)))

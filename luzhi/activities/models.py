@@ -71,7 +71,13 @@ class Activity(CommitteeOwned):  # 履职活动
     participants = models.ManyToManyField(
         Member, through="Attendance", related_name="activities", blank=True, verbose_name="参加委员"
     )
-    history = HistoricalRecords()
+    # The agenda item being dealt with now (当前议程), shown on the hall screen; moved by the office
+    # during the meeting (services.current_item_set), so it is neither edited, restored nor versioned.
+    current_item = models.ForeignKey(
+        "AgendaItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="当前议程"
+    )
+    history = HistoricalRecords(excluded_fields=["current_item"])
+    workflow_fields = ("current_item",)
 
     class Meta:
         ordering = ["-start", "-id"]
@@ -384,6 +390,11 @@ class ActivityMaterial(CommitteeOwned):  # 会议材料: paperless papers of a m
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_pdf(self) -> bool:
+        """Whether the paper is a PDF (uploads are checked by content, so the name's suffix is true)."""
+        return self.name.lower().endswith(".pdf")
 
     @classmethod
     def scope_role(cls, qs: models.QuerySet, user: User) -> models.QuerySet:

@@ -152,6 +152,18 @@ class SignInCodeSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=20, label="签到码")
 
 
+class CurrentItemSerializer(serializers.Serializer):
+    """The agenda item the hall screen shows (an id of this meeting's agenda), or null for none."""
+
+    item = serializers.IntegerField(allow_null=True, min_value=1, label="当前议程")
+
+
+class CurrentItemShownSerializer(serializers.Serializer):
+    item = serializers.IntegerField(allow_null=True, label="当前议程")
+    order = serializers.IntegerField(allow_null=True, label="顺序")
+    title = serializers.CharField(allow_null=True, label="议题")
+
+
 class SignInCodeShownSerializer(serializers.Serializer):
     code = serializers.CharField()
     expires_at = serializers.DateTimeField()

@@ -382,6 +382,8 @@ def agenda_set(*, actor: Any, activity: Activity, items: list[dict[str, Any]]) -
             errors.append("第一议题须排在议程第一项。")
     if errors:
         raise ValidationError({"agenda": errors})
+    # The hall screen keeps showing the item at the same place in the new agenda (or none).
+    current_order = activity.current_item.order if activity.current_item_id else None
     activity.agenda.all().delete()
     saved = AgendaItem.objects.bulk_create(
         [
@@ -406,6 +408,7 @@ def agenda_set(*, actor: Any, activity: Activity, items: list[dict[str, Any]]) -
             for m in dict.fromkeys(item.get("materials", []))
         ]
     )
+    activity.current_item = next((row for row in saved if row.order == current_order), None)
     save_as(activity, actor=actor)  # the agenda change is an audited change of the activity
     broadcast(
         committee=activity.committee_id,
@@ -416,6 +419,35 @@ def agenda_set(*, actor: Any, activity: Activity, items: list[dict[str, Any]]) -
         key=f"agenda-{activity.pk}-{activity.version}",
     )
     return saved
+
+
+@transaction.atomic
+def current_item_set(*, actor: Any, activity: Activity, item: int | None) -> Activity:
+    """Show this agenda item (an id of the activity's agenda, or None for none) on the hall screen."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    _check_manage(actor, activity)
+    chosen = None
+    if item is not None:
+        chosen = activity.agenda.filter(pk=item).first()
+        if chosen is None:
+            raise ValidationError({"item": "该议程不属于本次会议。"})
+    activity.current_item = chosen
+    save_as(activity, actor=actor, reason=f"当前议程：{chosen}" if chosen else "当前议程：无")
+    return activity
+
+
+def current_item_step(*, actor: Any, activity: Activity, step: int) -> Activity:
+    """Move the hall screen's current item one place forward (+1) or back (-1) in the agenda."""
+    orders = list(activity.agenda.order_by("order").values_list("pk", flat=True))
+    if not orders:
+        raise ValidationError({"item": "本次会议还没有议程。"})
+    if activity.current_item_id in orders:
+        at = orders.index(activity.current_item_id) + step
+    else:
+        at = 0 if step > 0 else len(orders) - 1
+    if not 0 <= at < len(orders):
+        raise WorkflowError("已是最后一项议程。" if step > 0 else "已是第一项议程。")
+    return current_item_set(actor=actor, activity=activity, item=orders[at])
 
 
 def feed_key(member: Member) -> str:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from luzhi.activities import permissions, selectors, services, signin, votes
+from luzhi.activities import hall, permissions, selectors, services, signin, votes
 from luzhi.activities.cadence import cadence_cell_records, cadence_report, lacks_first_topic
 from luzhi.activities.forms import ActivityForm, InviteForm, LeaveForm, ReadingLogForm, SignInForm, VoteForm
 from luzhi.activities.models import (
@@ -279,6 +279,53 @@ def door_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required(permissions.ATTENDANCE, "write")
+def hall_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The hall screen (大屏) for the projector; its htmx poll gets the fragment, cached for a second."""
+    activity = _managed(request, pk)
+    fragment = hall.screen_fragment(activity=activity)
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(fragment)
+    else:
+        response = render(request, "activities/hall.html", {"activity": activity, "fragment": fragment})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@rule_required(permissions.ATTENDANCE, "write")
+def hall_control_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office moves the screen's current agenda item (上一项/下一项, or any item): a page usable on a phone."""
+    activity = _managed(request, pk)
+    if request.method == "POST":
+        step, item = request.POST.get("step", ""), request.POST.get("item", "")
+        try:
+            if step in ("prev", "next"):
+                activity = services.current_item_step(
+                    actor=request.user, activity=activity, step=1 if step == "next" else -1
+                )
+            elif item == "" or (item.isascii() and item.isdigit()):
+                activity = services.current_item_set(
+                    actor=request.user, activity=activity, item=int(item) if item else None
+                )
+            else:
+                raise ValidationError({"item": "请选择议程。"})
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            hall.screen_forget(activity.pk)
+            shown = activity.current_item
+            messages.success(request, f"大屏当前议程：{shown.order}. {shown.title}" if shown else "大屏不显示议程。")
+        return redirect(_local_next(request) or reverse("activities:hall-control", args=[pk]))
+    context = {
+        "activity": activity,
+        "agenda": list(activity.agenda.order_by("order")),
+        "votes": list(activity.votes.exclude(status=Vote.Status.DRAFT).order_by("-id")[:5]),
+    }
+    return render(request, "activities/hall_control.html", context)
+
+
+@rule_required(permissions.ATTENDANCE, "write")
 def activity_qr_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The current sign-in code's QR as a standalone SVG image (with its namespace, so it shows)."""
     activity = _managed(request, pk)
@@ -407,6 +454,20 @@ def material_file_page(request: HttpRequest, pk: int) -> HttpResponse:
     from luzhi.activities.api import material_response
 
     return material_response(request, access_by_id(request.user, ActivityMaterial, pk))
+
+
+@rule_required(permissions.MATERIALS)
+def material_view_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read a PDF paper in the page with pdf.js (phones whose browser shows no PDF); the same readers as the file."""
+    material = access_by_id(request.user, ActivityMaterial, pk, qs=ActivityMaterial.objects.select_related("activity"))
+    if not material.is_pdf:
+        return redirect("activities:material-file", pk=pk)
+    from django.conf import settings
+
+    # pdf.js fetches these by file name from a base URL: the plain (unhashed) static paths.
+    vendor = f"{settings.STATIC_URL}vendor/pdfjs/"
+    urls = {"cmaps": f"{vendor}cmaps/", "fonts": f"{vendor}standard_fonts/", "wasm": f"{vendor}wasm/"}
+    return render(request, "activities/material_view.html", {"material": material, **urls})
 
 
 # ---- votes ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -139,10 +139,23 @@ def vote_close(*, actor: Any, vote: Vote) -> Vote:
     return vote
 
 
+def _locked_for_ballot(pk: int) -> Vote:
+    """The vote, locked against closing but not against other ballots.
+
+    On PostgreSQL the lock is FOR SHARE: a hall's ballots run side by side (the unique turnout row
+    keeps each member to one), and a close (FOR UPDATE) waits for the ballots in flight, so none is
+    counted after it. SQLite writes one at a time anyway.
+    """
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Vote._meta.db_table)
+        return Vote.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [pk])[0]
+    return Vote.objects.select_for_update().get(pk=pk)
+
+
 @transaction.atomic
 def ballot_cast(*, actor: Any, vote: Vote, choice: str | None = None, choices: list[int] | None = None) -> None:
     """Cast the caller's ballot: once, while open, by a present member of the electorate."""
-    vote = Vote.objects.select_for_update().get(pk=vote.pk)
+    vote = _locked_for_ballot(vote.pk)
     member_id = getattr(actor, "member_id", None)
     if not member_id or not vote.electorate.filter(pk=member_id).exists():
         raise PermissionDenied("您不在本次表决的表决人名单中。")

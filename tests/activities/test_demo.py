@@ -5,8 +5,9 @@ from datetime import date
 
 import pytest
 
-from luzhi.activities import demo
+from luzhi.activities import demo, hall
 from luzhi.activities.cadence import cadence_report
+from luzhi.activities.models import Activity
 from luzhi.org.models import Committee
 
 pytestmark = pytest.mark.django_db
@@ -27,3 +28,8 @@ def test_demo_years_show_met_and_missed_and_load_once(demo_loaded):
             assert any(row["periods"][0]["status"] == "missed" for row in leaders["rows"])
     assert statuses["met"] and statuses["missed"] and statuses["open"]
     assert date(2026, 11, 25) == demo.TODAY
+    # The meeting that voted shows its last agenda item and the results on the hall screen.
+    held = Activity.objects.filter(committee=county, votes__isnull=False).distinct().get()
+    assert held.current_item is not None and held.current_item.activity_id == held.pk
+    screen = hall.screen_fragment(activity=held)
+    assert held.current_item.title in screen and 'data-vote="closed"' in screen and "data-outcome" in screen
