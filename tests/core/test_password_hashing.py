@@ -26,7 +26,7 @@ def test_the_settings_put_argon2id_first():
     from luzhi import settings
 
     assert settings.PASSWORD_HASHERS[0] == "luzhi.core.passwords.Argon2idPasswordHasher"
-    # Django's own Argon2 hasher (argon2-cffi, not installed) would take over the "argon2" hashes.
+    # Django's own Argon2 hasher, at its costlier defaults, would take over the "argon2" hashes.
     assert "django.contrib.auth.hashers.Argon2PasswordHasher" not in settings.PASSWORD_HASHERS
 
 

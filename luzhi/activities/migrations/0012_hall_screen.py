@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0010_signin_via'),
+        ('activities', '0011_meeting_records'),
     ]
 
     operations = [
