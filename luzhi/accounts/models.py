@@ -26,6 +26,8 @@ class LuzhiUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: igno
 class User(AbstractUser):
     # Set by the workflow or at creation only: an edit or a restore never writes them (core.audit).
     workflow_fields = ("password", "last_login", "is_superuser", "is_staff", "date_joined", "must_change_password")
+    # Set (not stored) by password_change: the device that changed it stays logged in (signals.py).
+    _keep_device_token: int | None
 
     role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True)
     committee = models.ForeignKey(

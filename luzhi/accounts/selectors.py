@@ -24,14 +24,16 @@ def user_list(*, viewer: Any) -> QuerySet[User]:
 def lockout_list(*, viewer: Any) -> QuerySet[AccessAttempt]:
     """Return the failed-login records of the viewer's committee's accounts, newest first."""
     usernames = visible_to(User.objects.all(), viewer).values("username")
-    return AccessAttempt.objects.filter(username__in=usernames).order_by("-attempt_time")
+    result: QuerySet[AccessAttempt] = AccessAttempt.objects.filter(username__in=usernames).order_by("-attempt_time")
+    return result
 
 
 def otp_device_list(*, viewer: Any) -> QuerySet[TOTPDevice]:
     """Return the bound TOTP devices of the viewer's committee's accounts, by username."""
     accounts = user_list(viewer=viewer).values("pk")
     devices = TOTPDevice.objects.filter(user_id__in=accounts, confirmed=True)
-    return devices.select_related("user").order_by("user__username")
+    result: QuerySet[TOTPDevice] = devices.select_related("user").order_by("user__username")
+    return result
 
 
 def audit_models(*, viewer: Any) -> list[str]:
@@ -74,4 +76,5 @@ def office_grant_list(*, viewer: Any) -> QuerySet[AuditEntry]:
 def device_token_list(*, viewer: Any) -> QuerySet[DeviceToken]:
     """Return the viewer's own API logins that have not expired, newest first."""
     live = Q(expiry__gt=timezone.now()) | Q(expiry__isnull=True)
-    return DeviceToken.objects.filter(live, user_id=viewer.pk).order_by("-created", "-id")
+    result: QuerySet[DeviceToken] = DeviceToken.objects.filter(live, user_id=viewer.pk).order_by("-created", "-id")
+    return result

@@ -170,7 +170,8 @@ def account_unlock(*, actor: Any, username: str) -> int:
     """Clear an account's failed logins so that it can log in again; return how many records went."""
     cleared = reset(username=username)
     audit_unlock(actor=actor, target=User.objects.filter(username=username).first(), username=username)
-    return cleared
+    result: int = cleared
+    return result
 
 
 def _live_tokens(user: User) -> Any:
@@ -198,4 +199,5 @@ def device_token_revoke(*, actor: User, token: DeviceToken) -> None:
 def device_tokens_revoke_all(*, user: User, keep: int | None = None) -> int:
     """Log every device of the user (but the one `keep`, if given) out of the API; return how many tokens went."""
     deleted, _ = DeviceToken.objects.filter(user=user).exclude(pk=keep).delete()
-    return deleted
+    result: int = deleted
+    return result

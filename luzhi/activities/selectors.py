@@ -37,7 +37,7 @@ def attach_participant_ids(activities: list[Activity]) -> None:
     for activity_id, member_id in rows:
         ids[activity_id].append(member_id)
     for activity in activities:
-        activity.participant_ids = ids[activity.pk]
+        activity.participant_ids = ids[activity.pk]  # type: ignore[attr-defined]  # for the pages, no field
 
 
 def activity_attendance(*, activity: Activity) -> QuerySet[Attendance]:

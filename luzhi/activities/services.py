@@ -126,7 +126,7 @@ def activity_update(
     data = _times_follow_dates(activity, data)
     dates_move = "start" in data or "end" in data
     if dates_move and "days" not in data and activity.days == (activity.end - activity.start).days + 1:
-        activity.days = None  # the default follows the new dates
+        activity.days = None  # type: ignore[assignment]  # save() sets the default that follows the new dates
     activity = object_update(actor=actor, instance=activity, data=data)
     _check_manage(actor, activity)
     if participants is not None:
@@ -166,7 +166,7 @@ def attendance_record(*, actor: Any, activity: Activity, entries: list[dict[str,
     _check_manage(actor, activity)
     rows = {a.member_id: a for a in activity.attendance.select_for_update().select_related("member")}
     errors: list[str] = []
-    seen: set[int] = set()
+    seen: set[Any] = set()
     for n, entry in enumerate(entries, start=1):
         member_id, status = entry.get("member"), entry.get("status")
         if member_id not in rows:
@@ -247,7 +247,8 @@ def _my_row(actor: Any, activity: Activity, *, lock: bool = False) -> Attendance
     row = rows.filter(member=member).first() if member else None
     if row is None:
         raise PermissionDenied("您不在该活动的参加名单中。")
-    return row
+    result: Attendance = row
+    return result
 
 
 # Wrong sign-in codes one member may try per activity before waiting (a code has 10^6 values).
@@ -474,7 +475,8 @@ def feed_member(token: str) -> Member | None:
     member = Member.objects.filter(pk=claim[0], status=Member.Status.ACTIVE).first()
     if member is None or not secrets.compare_digest(feed_key(member), claim[1]):
         return None
-    return member
+    result: Member | None = member
+    return result
 
 
 @transaction.atomic

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import builtins
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
@@ -12,7 +13,7 @@ from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework import exceptions, generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.relations import MANY_RELATION_KWARGS
@@ -79,7 +80,7 @@ def request_dict(request: Request) -> dict[str, Any]:
     """The request body as a mapping; a JSON list or scalar body is rejected as bad input."""
     if not hasattr(request.data, "get"):
         raise exceptions.ParseError("请求内容应为 JSON 对象。")
-    return request.data
+    return cast(dict[str, Any], request.data)  # a mapping: checked above
 
 
 def if_match_version(request: Request) -> str | None:
@@ -105,25 +106,26 @@ class ScopedManyRelatedField(serializers.ManyRelatedField):
             if as_id(item) is None:
                 child.fail("incorrect_type", data_type=type(item).__name__)
             ids.append(as_id(item))
-        found = child.get_queryset().in_bulk(ids)
+        found = cast("models.QuerySet[Any]", child.get_queryset()).in_bulk(ids)  # a writable field has one
         for pk, item in zip(ids, data, strict=True):
             if pk not in found:
                 child.fail("does_not_exist", pk_value=item)
         return [found[pk] for pk in ids]
 
 
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField[Any]):
     """A foreign key in the API: only rows the caller may see are accepted (others are 400)."""
 
     @classmethod
     def many_init(cls, *args: Any, **kwargs: Any) -> ScopedManyRelatedField:
-        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs: dict[str, Any] = {"child_relation": cls(*args, **kwargs)}
         list_kwargs.update({k: v for k, v in kwargs.items() if k in MANY_RELATION_KWARGS})
         return ScopedManyRelatedField(**list_kwargs)
 
-    def get_queryset(self) -> models.QuerySet:
+    def get_queryset(self) -> models.QuerySet[Any]:
         request = self.context.get("request")
-        return visible_to(super().get_queryset(), request.user if request else None)
+        base = cast("models.QuerySet[Any]", super().get_queryset())  # a writable field has one
+        return visible_to(base, request.user if request else None)
 
     def use_pk_only_optimization(self) -> bool:
         return not self.context.get("xlsx")
@@ -161,7 +163,7 @@ class DateTimeField(serializers.DateTimeField):
         return result
 
 
-class LuzhiSerializer(serializers.ModelSerializer):
+class LuzhiSerializer(serializers.ModelSerializer[Any]):
     """Base serializer: scoped relations, no DRF unique validators (models validate), xlsx labels.
 
     A committee-owned row shows its `version`; a PUT/PATCH that sends it back (or an `If-Match`
@@ -175,10 +177,10 @@ class LuzhiSerializer(serializers.ModelSerializer):
         models.DateTimeField: DateTimeField,
     }
 
-    def get_validators(self) -> list:
+    def get_validators(self) -> list[Any]:
         return []
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         meta = getattr(self, "Meta", None)
         if not _versioned(getattr(meta, "model", None)):
@@ -212,7 +214,7 @@ class LuzhiSerializer(serializers.ModelSerializer):
         return data
 
 
-class HistoryEntrySerializer(serializers.Serializer):
+class HistoryEntrySerializer(serializers.Serializer[Any]):
     history_id = serializers.IntegerField(label="版本号")
     at = serializers.DateTimeField(source="history_date", label="时间")
     user = serializers.SerializerMethodField(label="用户")
@@ -226,7 +228,15 @@ class HistoryEntrySerializer(serializers.Serializer):
         return {"+": "create", "~": "update", "-": "delete"}[obj.history_type]
 
 
-class XLSXListMixin:
+if TYPE_CHECKING:  # what the mixin is mixed into (a list of a generic view)
+
+    class _ListView(mixins.ListModelMixin, generics.GenericAPIView[Any]): ...
+
+else:
+    _ListView = object
+
+
+class XLSXListMixin(_ListView):
     """`?format=xlsx` on a list: every row that matches the filters (no pages), Chinese headers."""
 
     @cached_property
@@ -236,7 +246,7 @@ class XLSXListMixin:
         )
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = cast(dict[str, Any], super().get_serializer_context())  # DRF builds a dict
         context["xlsx"] = self.is_xlsx
         return context
 
@@ -249,20 +259,20 @@ class XLSXListMixin:
         if self.is_xlsx:
             qs = self.filter_queryset(self.get_queryset()).select_related(*self.xlsx_related())
             return Response(self.get_serializer(qs[: settings.LUZHI_EXPORT_MAX_ROWS], many=True).data)
-        return super().list(request, *args, **kwargs)  # type: ignore[misc]
+        return super().list(request, *args, **kwargs)
 
-    def xlsx_related(self) -> list[str]:
+    def xlsx_related(self) -> builtins.list[str]:
         """The foreign keys an export shows by name, fetched in the same query."""
-        shown = self.get_serializer().fields
+        shown = cast(serializers.Serializer[Any], self.get_serializer()).fields
         model = self.get_queryset().model
         return [f.name for f in model._meta.concrete_fields if f.is_relation and f.name in shown]
 
-    def xlsx_headers(self) -> list[tuple[str, str]]:
-        serializer = self.get_serializer()
+    def xlsx_headers(self) -> builtins.list[tuple[str, str]]:
+        serializer = cast(serializers.Serializer[Any], self.get_serializer())
         return [(name, str(f.label or name)) for name, f in serializer.fields.items() if not f.write_only]
 
 
-class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet):
+class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet[Any]):
     """CRUD over one committee-owned model: scoped reads, role rules, writes through services.
 
     Subclasses set `model`, `serializer_class`, `permission_rule` and may override
@@ -277,7 +287,7 @@ class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet):
     prefetch_related: tuple[str, ...] = ()
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
-    def get_queryset(self) -> models.QuerySet:
+    def get_queryset(self) -> models.QuerySet[Any]:
         qs = self.model._default_manager.all()
         if self.select_related:
             qs = qs.select_related(*self.select_related)
@@ -286,16 +296,17 @@ class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet):
         return visible_to(qs, self.request.user)
 
     def initialize_request(self, request: Any, *args: Any, **kwargs: Any) -> Request:
-        request = super().initialize_request(request, *args, **kwargs)
+        drf_request: Request = super().initialize_request(request, *args, **kwargs)
         if self.action == "restore":
             # A restore is POSTed, also to a resource whose only write is PATCH (get_extra_actions).
             self.http_method_names = [*self.http_method_names, "post"]
-        return request
+        return drf_request
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # A method the resource never allows is 405 for every caller, before any role check.
-        if request.method.lower() not in self.http_method_names:
-            raise exceptions.MethodNotAllowed(request.method)
+        method = request.method or ""  # Django sets it on every request
+        if method.lower() not in self.http_method_names:
+            raise exceptions.MethodNotAllowed(method)
         if self.action == "restore":
             # A restore is an edit: roles, the object's scope and the service's own rules are checked
             # exactly as for a PATCH of the same fields (action_rules, get_object and serializers alike).
@@ -327,14 +338,14 @@ class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet):
     def update_object(self, instance: models.Model, data: dict[str, Any]) -> models.Model:
         return object_update(actor=self.request.user, instance=instance, data=data)
 
-    def perform_create(self, serializer: serializers.Serializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         data.pop("version", None)
         if any(f.name == "committee" for f in self.model._meta.fields):
             data["committee"] = self.committee_for_write()
         serializer.instance = self.create_object(data)
 
-    def perform_update(self, serializer: serializers.Serializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         sent = data.pop("version", None)
         if isinstance(serializer.instance, CommitteeOwned):
@@ -342,7 +353,7 @@ class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet):
             # itself then re-checks it in the database, so a concurrent writer cannot slip in.
             check_version(serializer.instance, sent)
             check_version(serializer.instance, if_match_version(self.request))
-        serializer.instance = self.update_object(serializer.instance, data)
+        serializer.instance = self.update_object(cast(models.Model, serializer.instance), data)  # an update has one
 
     def perform_destroy(self, instance: models.Model) -> None:
         object_delete(actor=self.request.user, instance=instance)
@@ -359,7 +370,7 @@ class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet):
             return Response(HistoryEntrySerializer(records, many=True, context=context).data)
         return self.get_paginated_response(HistoryEntrySerializer(page, many=True, context=context).data)
 
-    def get_serializer_class(self) -> type[serializers.Serializer]:
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         return HistoryEntrySerializer if self.action == "history" else super().get_serializer_class()
 
     @extend_schema(
@@ -398,7 +409,7 @@ class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet):
         restorable = {f.name for f in content_fields(self.model)}
         old = record.instance
         data = {}
-        for name, field in self.get_serializer(old).fields.items():
+        for name, field in cast(serializers.Serializer[Any], self.get_serializer(old)).fields.items():
             if field.read_only or field.write_only or field.source not in restorable:
                 continue
             value = field.get_attribute(old)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import models, transaction
@@ -24,6 +24,8 @@ from luzhi.core.clientip import client_ip
 from luzhi.core.models import AuditEntry
 
 # The row's edit counter (scoping.CommitteeOwned.version) changes on every save; it is no change of content.
+M = TypeVar("M", bound=models.Model)
+
 _UNAUDITED = {"version"}
 
 # The row being restored (model label, pk): the versions its edit writes are recorded as a restore.
@@ -71,8 +73,10 @@ def _tracked_values(history_instance: Any) -> dict[str, Any]:
 
 def _committee_id(instance: models.Model, user: Any) -> int | None:
     if instance._meta.label_lower == "org.committee":
-        return instance.pk
-    if (cid := getattr(instance, "committee_id", None)) is not None:
+        pk: int | None = instance.pk
+        return pk
+    cid: int | None = getattr(instance, "committee_id", None)
+    if cid is not None:
         return cid
     return getattr(user, "committee_id", None)
 
@@ -180,7 +184,7 @@ def _on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_login_failed)
-def _on_login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs: Any) -> None:
+def _on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     from django.contrib.auth import get_user_model
 
     username = str(credentials.get("username", ""))[:150]
@@ -190,15 +194,16 @@ def _on_login_failed(sender: Any, credentials: dict, request: Any = None, **kwar
 
 def save_as(instance: models.Model, *, actor: Any, reason: str | None = None) -> None:
     """Save an instance so that its history (and so the audit) names the acting user."""
-    instance._history_user = actor if getattr(actor, "pk", None) else None
+    # simple-history reads these two attributes of the instance it records (not in the stubs).
+    instance._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
     if reason:
-        instance._change_reason = reason
+        instance._change_reason = reason  # type: ignore[attr-defined]
     instance.save()
 
 
 def delete_as(instance: models.Model, *, actor: Any) -> None:
     """Delete an instance so that its history (and so the audit) names the acting user."""
-    instance._history_user = actor if getattr(actor, "pk", None) else None
+    instance._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]  # simple-history
     instance.delete()
 
 
@@ -207,15 +212,20 @@ def workflow_fields(model: type[models.Model]) -> frozenset[str]:
     return frozenset(getattr(model, "workflow_fields", ()))
 
 
-def content_fields(model: type[models.Model]) -> list[models.Field]:
+def content_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     """The fields a restore puts back: editable, recorded in history, no key, edit counter or workflow field."""
-    recorded = {f.name for f in model.history.model._meta.concrete_fields}
+    recorded = {f.name for f in _history(model).model._meta.concrete_fields}
     skip = _UNAUDITED | workflow_fields(model)
     return [
         f
         for f in model._meta.concrete_fields
         if f.editable and not f.primary_key and f.name not in skip and f.name in recorded
     ]
+
+
+def _history(model: type[models.Model]) -> Any:
+    """The model's simple-history manager (`HistoricalRecords` adds it; the stubs do not know it)."""
+    return model.history  # type: ignore[attr-defined]
 
 
 @contextmanager
@@ -238,13 +248,13 @@ def _mark_restore(sender: Any, instance: models.Model, history_instance: Any, **
 
 
 @transaction.atomic
-def history_restore(*, actor: Any, model: type[models.Model], object_id: Any, history_id: int) -> models.Model:
+def history_restore(*, actor: Any, model: type[M], object_id: Any, history_id: int) -> M:
     """Restore an object to one of its historical versions: its content on a live row, all of it on a deleted one.
 
     A live row keeps its workflow fields (status, number, holder…): going back to an old text must not
     undo a decision. A deleted row comes back whole, as it was when deleted. Callers check who may.
     """
-    record = model.history.get(id=object_id, history_id=history_id)
+    record = _history(model).get(id=object_id, history_id=history_id)
     instance = model._default_manager.filter(pk=object_id).first()
     if instance is None:
         instance = record.instance

@@ -8,8 +8,8 @@ guessing at SQL's semantics (negation over NULLs, joins, expressions).
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 from django.db.models import Q
 
@@ -27,7 +27,8 @@ def q_matches(obj: Any, condition: Q) -> bool:
     if condition.negated:
         raise ValueError("q_matches does not evaluate negated conditions (SQL's NULL rules differ).")
     results = (
-        q_matches(obj, child) if isinstance(child, Q) else _lookup_matches(obj, *child) for child in condition.children
+        q_matches(obj, child) if isinstance(child, Q) else _lookup_matches(obj, *cast(Sequence[Any], child))
+        for child in condition.children
     )
     return any(results) if condition.connector == Q.OR else all(results)
 

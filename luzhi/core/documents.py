@@ -13,7 +13,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
@@ -83,7 +83,7 @@ def cn_date(value: date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
-def _set_font(run, name: str = SERIF, size: float = 16, bold: bool = False, color: RGBColor | None = None) -> None:
+def _set_font(run: Any, name: str = SERIF, size: float = 16, bold: bool = False, color: RGBColor | None = None) -> None:
     run.font.name = name
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -195,7 +195,8 @@ def render_pdf(doc: Document) -> bytes:
     """Render the document as a PDF with the Chinese fonts embedded."""
     from weasyprint import HTML
 
-    return HTML(string=render_html(doc)).write_pdf()
+    pdf: bytes = HTML(string=render_html(doc)).write_pdf()
+    return pdf
 
 
 # Set once by CoreConfig.ready (core.exports): takes a page's rendering off the request when a worker
@@ -219,7 +220,7 @@ def document_response(doc: Document, fmt: str, filename: str, request: HttpReque
     if fmt not in ("pdf", "docx"):
         raise ValueError(f"unknown document format: {fmt}")
     on_page = request is not None and not request.path.startswith("/api/")
-    if on_page and _page_deferral is not None:
+    if on_page and request is not None and _page_deferral is not None:
         queued = _page_deferral(request, doc, fmt, filename)
         if queued is not None:
             return queued

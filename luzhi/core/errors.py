@@ -18,7 +18,7 @@ BUSY_RETRY_AFTER = 5
 _RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 
 
-def is_database_busy(error: BaseException) -> bool:
+def is_database_busy(error: BaseException | None) -> bool:
     """Whether the error is a write that lost a race for a lock, which the same request could win later."""
     if not isinstance(error, OperationalError):
         return False

@@ -106,7 +106,7 @@ def _record(request: HttpRequest, token: str) -> dict[str, Any]:
         _, meta = _paths(token, fmt)
         if default_storage.exists(meta):
             with default_storage.open(meta) as handle:
-                record = json.load(handle)
+                record: dict[str, Any] = json.load(handle)
             if record["user"] != request.user.pk:
                 raise Http404
             return record
@@ -127,7 +127,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def download(request: HttpRequest, token: str) -> HttpResponse:
+def download(request: HttpRequest, token: str) -> FileResponse:
     record = _record(request, token)
     path = _paths(token, record["fmt"])[0]
     if not default_storage.exists(path):

@@ -35,7 +35,9 @@ class Job:
 _JOBS: dict[str, Job] = {}
 
 
-def job(name: str, *, description: str, schedule: dict[str, Any] | None = None) -> Callable:
+def job(
+    name: str, *, description: str, schedule: dict[str, Any] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a function as the job `name`."""
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -47,7 +49,7 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"
 
     @classmethod
-    def scope_rows(cls, qs: models.QuerySet, user) -> models.QuerySet:
+    def scope_rows(cls, qs: models.QuerySet[Any], user: Any) -> models.QuerySet[Any]:
         """A committee's own entries; a top committee's also the failed logins that belong to no committee.
 
         Failed logins for names no account has (password spraying) would otherwise reach no auditor.

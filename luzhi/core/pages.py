@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -31,7 +31,9 @@ def require(user: Any, rule: Rule, action: str = "read") -> None:
         raise PermissionDenied("您的角色无权进行此操作。")
 
 
-def rule_required(rule: Rule, action: str = "read") -> Callable:
+def rule_required(
+    rule: Rule, action: str = "read"
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Decorate a page view so that only roles allowed by the rule reach it."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -54,7 +56,7 @@ def query_year(request: HttpRequest, default: int) -> int:
         return default
 
 
-def paginate(request: HttpRequest, qs: QuerySet, per_page: int = PAGE_SIZE) -> Page:
+def paginate(request: HttpRequest, qs: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page[Any]:
     """Return the requested page of a queryset, sliced in the database (bad page numbers → nearest page)."""
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
 
@@ -97,7 +99,7 @@ def style_widgets(form: forms.BaseForm) -> None:
         if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
             field.empty_label = empty
         elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-            choices = list(field.choices)
+            choices = list(cast("list[Any]", field.choices))  # normalised to a list by ChoiceField
             if choices and choices[0][0] == "" and choices[0][1].startswith("---"):
                 field.choices = [("", empty), *choices[1:]]
         widget = field.widget
@@ -136,7 +138,13 @@ def version_field(instance: CommitteeOwned) -> forms.IntegerField:
     return forms.IntegerField(widget=forms.HiddenInput, required=False, initial=instance.version)
 
 
-class VersionedModelForm(forms.ModelForm):
+if TYPE_CHECKING:  # the stubs' ModelForm is generic in its model; Django's is not subscriptable
+    _ModelForm = forms.ModelForm[Any]
+else:
+    _ModelForm = forms.ModelForm
+
+
+class VersionedModelForm(_ModelForm):
     """An edit form of a committee's row that refuses a submit made from an older version.
 
     The version the editor read travels with the form; a submit made from an older one is
@@ -150,7 +158,7 @@ class VersionedModelForm(forms.ModelForm):
             self.fields["version"] = version_field(self.instance)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned: dict[str, Any] = super().clean() or self.cleaned_data  # ModelForm's clean returns cleaned_data
         if "version" in self.fields:
             try:
                 check_version(self.instance, cleaned.pop("version", None))

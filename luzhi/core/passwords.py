@@ -1,6 +1,7 @@
 """Password policy (等保 password complexity) and the password hashers: Argon2id first, a cheap one-time one."""
 
 import re
+from typing import Any
 
 from django.contrib.auth import hashers as _django_hashers
 from django.contrib.auth import password_validation as _django_validation
@@ -13,7 +14,7 @@ class CharacterClassValidator:
     def __init__(self, min_classes: int = 3) -> None:
         self.min_classes = min_classes
 
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: Any = None) -> None:
         if sum(1 for c in _CLASSES if c.search(password)) < self.min_classes:
             raise ValidationError(
                 f"密码须包含大写字母、小写字母、数字、符号中的至少{self.min_classes}类。",

@@ -23,7 +23,7 @@ INSIDERS = frozenset({Role.OFFICE, Role.COMMITTEE_STAFF, Role.LEADER, Role.MEMBE
 EVERYONE = frozenset(Role)
 
 
-def role_of(user) -> str | None:
+def role_of(user: Any) -> str | None:
     """Return the user's role; a superuser counts as sysadmin and office at once (see `can`)."""
     if not getattr(user, "is_authenticated", False):
         return None
@@ -35,7 +35,7 @@ def acted_as(author: Any, *, viewer: Any) -> str:
     if author is None:
         return ""
     if getattr(viewer, "is_superuser", False) or role_of(viewer) == Role.OFFICE:
-        return author.username
+        return str(author.username)
     if author.role in Role.values:
         return Role(author.role).label
     return Role.SYSADMIN.label if author.is_superuser else ""

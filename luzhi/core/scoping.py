@@ -18,7 +18,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, router, transaction
 from django.http import Http404
 
@@ -28,12 +28,12 @@ User = Any
 M = TypeVar("M", bound=models.Model)
 
 
-class ScopedQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+class ScopedQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: Any) -> models.QuerySet[Any]:
         return visible_to(self, user)
 
 
-def visible_to(qs: models.QuerySet, user: Any) -> models.QuerySet:
+def visible_to(qs: models.QuerySet[Any], user: Any) -> models.QuerySet[Any]:
     """Return the rows of qs the user may see (none for anonymous users)."""
     if not getattr(user, "is_authenticated", False):
         return qs.none()
@@ -41,16 +41,18 @@ def visible_to(qs: models.QuerySet, user: Any) -> models.QuerySet:
         return qs
     if user.committee_id is None:
         return qs.none()
-    return qs.model.scope_rows(qs, user)
+    scoped: models.QuerySet[Any] = qs.model.scope_rows(qs, user)
+    return scoped
 
 
-def access_by_id(user: User, model: type[M], pk: Any, qs: models.QuerySet | None = None) -> M:
+def access_by_id(user: User, model: type[M], pk: Any, qs: models.QuerySet[M] | None = None) -> M:
     """Fetch one row the user may see, or raise Http404 (also for rows of other committees)."""
     base = qs if qs is not None else model._default_manager.all()
     try:
-        return visible_to(base, user).get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):
+        row: M = visible_to(base, user).get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError):  # the model's DoesNotExist
         raise Http404 from None
+    return row
 
 
 STALE_MESSAGE = "该记录已被他人修改，请刷新后再改。"
@@ -72,7 +74,7 @@ def check_version(instance: models.Model, expected: Any) -> None:
         expected = int(expected)
     except (TypeError, ValueError):
         raise StaleEdit from None
-    if expected != instance.version:
+    if expected != getattr(instance, "version", None):
         raise StaleEdit
 
 
@@ -116,11 +118,11 @@ class CommitteeOwned(models.Model):
             super().save(*args, **kwargs)
 
     @classmethod
-    def scope_rows(cls, qs: models.QuerySet, user: User) -> models.QuerySet:
+    def scope_rows(cls, qs: models.QuerySet[Any], user: User) -> models.QuerySet[Any]:
         return cls.scope_role(qs.filter(committee_id=user.committee_id), user)
 
     @classmethod
-    def scope_role(cls, qs: models.QuerySet, user: User) -> models.QuerySet:
+    def scope_role(cls, qs: models.QuerySet[Any], user: User) -> models.QuerySet[Any]:
         """Narrow a committee's rows by role; by default a handling unit sees none of them."""
         from luzhi.core.roles import Role
 

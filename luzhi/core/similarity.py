@@ -30,11 +30,12 @@ import time
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections, transaction
+from django.db.models import QuerySet
 
 from luzhi.core.models import TextIndexEntry
 
@@ -94,7 +95,7 @@ _WORD = re.compile(r"[\u3400-\u9fffa-z0-9]")
 _jieba_lock = threading.Lock()
 
 
-def _jieba():  # noqa: ANN202 - the jieba module
+def _jieba() -> Any:  # the jieba module (untyped)
     import jieba
 
     with _jieba_lock:
@@ -126,11 +127,11 @@ class _Index:
     """The in-memory inverted index of one (namespace, committee)."""
 
     vocab: dict[str, int] = field(default_factory=dict)
-    post_slots: list[array] = field(default_factory=list)  # term id → slots of the texts that have it
-    post_tfs: list[array] = field(default_factory=list)  # term id → its count in each of those texts
-    slot_object: array = field(default_factory=lambda: array("q"))  # slot → object id, -1 when dead
-    slot_terms: list[tuple[array, array] | None] = field(default_factory=list)
-    slot_norm: array = field(default_factory=lambda: array("d"))
+    post_slots: list[array[int]] = field(default_factory=list)  # term id → slots of the texts that have it
+    post_tfs: list[array[int]] = field(default_factory=list)  # term id → its count in each of those texts
+    slot_object: array[int] = field(default_factory=lambda: array("q"))  # slot → object id, -1 when dead
+    slot_terms: list[tuple[array[int], array[int]] | None] = field(default_factory=list)
+    slot_norm: array[float] = field(default_factory=lambda: array("d"))
     objects: dict[int, tuple[int | None, int]] = field(default_factory=dict)  # object → (slot, entry id)
     live: int = 0
     max_entry: int = 0  # the newest entry applied
@@ -178,7 +179,7 @@ class _Index:
         self.slot_norm.append(self._norm(ids, tfs) if norm else 1.0)
         self.objects[object_id] = (slot, entry_id)
 
-    def _norm(self, ids: array, tfs: array) -> float:
+    def _norm(self, ids: array[int], tfs: array[int]) -> float:
         post_slots, tf_weight = self.post_slots, _TF_WEIGHT
         log_n = math.log(self.live + 1) + 1.0
         log = math.log
@@ -216,7 +217,7 @@ class _Index:
             term_idf = log_n - math.log(df + 1)
             w = tf_weight[min(tf, 255)] * term_idf
             q_sq += w * w
-            if df:
+            if tid is not None and df:
                 weights[tid] = w
                 idf[tid] = term_idf
         if not weights or q_sq == 0:
@@ -264,7 +265,7 @@ _indexes: dict[tuple[str, int], _Index] = {}
 _indexes_lock = threading.Lock()
 
 
-def _rows(namespace: str, committee_id: int):  # noqa: ANN202 - a queryset
+def _rows(namespace: str, committee_id: int) -> QuerySet[TextIndexEntry]:
     return TextIndexEntry.objects.filter(namespace=namespace, committee_id=committee_id)
 
 
@@ -273,7 +274,7 @@ def _newest(namespace: str, committee_id: int) -> int:
     return _rows(namespace, committee_id).order_by("-id").values_list("id", flat=True).first() or 0
 
 
-def _apply(index: _Index, rows, *, norm: bool) -> None:  # noqa: ANN001 - (id, object, terms) rows
+def _apply(index: _Index, rows: Iterable[tuple[int, int, Any]], *, norm: bool) -> None:  # (id, object, terms) rows
     objects = index.objects
     for entry_id, object_id, terms in rows:
         if objects.get(object_id, (None, 0))[1] != entry_id:
@@ -360,8 +361,8 @@ def warm_up() -> int:
     try:
         total = 0
         for namespace, committee_id in pairs:
-            index = _current(namespace, committee_id, warming=True)
-            total += index.live if index else 0
+            current = _current(namespace, committee_id, warming=True)
+            total += current.live if current else 0
         return total
     finally:
         for index in indexes:
@@ -386,7 +387,9 @@ def start_warm_up(then: Callable[[], object] | None = None) -> threading.Thread:
     return thread
 
 
-def _replace_row(*, namespace: str, committee_id: int, object_id: int, year: int | None, terms: dict | None) -> None:
+def _replace_row(
+    *, namespace: str, committee_id: int, object_id: int, year: int | None, terms: dict[str, int] | None
+) -> None:
     _rows(namespace, committee_id).filter(object_id=object_id).delete()
     TextIndexEntry.objects.create(
         namespace=namespace, committee_id=committee_id, object_id=object_id, year=year, terms=terms

@@ -10,8 +10,9 @@ cannot sit beside `office`.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from confusable_homoglyphs import confusables
 from django.core.exceptions import ValidationError
@@ -38,7 +39,13 @@ def clean_name(value: str) -> str:
     return normalised
 
 
-class NameField(models.CharField):
+if TYPE_CHECKING:  # the stubs' fields are generic (set type, get type); Django's are not subscriptable
+    _CharField = models.CharField[str, str]
+else:
+    _CharField = models.CharField
+
+
+class NameField(_CharField):
     """A name of a person or an organisation, stored in its clean form (see `clean_name`)."""
 
     def clean(self, value: Any, model_instance: models.Model | None) -> Any:
@@ -46,7 +53,7 @@ class NameField(models.CharField):
             value = clean_name(value)
         return super().clean(value, model_instance)
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         # Migrations see a plain CharField: the cleaning changes nothing in the database.
         name, _, args, kwargs = super().deconstruct()
         return name, "django.db.models.CharField", args, kwargs

@@ -20,6 +20,9 @@ class TokenRateThrottle(SimpleRateThrottle):
     """REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["token"] requests per client address (the cache keeps count)."""
 
     scope = "token"
+    # Set by SimpleRateThrottle.__init__ from the rate (parse_rate).
+    num_requests: int
+    duration: int
 
     def get_cache_key(self, request: Any, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or "unknown"}

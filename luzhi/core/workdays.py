@@ -33,7 +33,7 @@ def is_workday(d: dt.date) -> bool:
         d = d.date()
     if not calendar_known(d):
         return d.weekday() < 5
-    return chinese_calendar.is_workday(d)
+    return bool(chinese_calendar.is_workday(d))
 
 
 def add_workdays(d: dt.date, n: int) -> dt.date:

@@ -65,7 +65,10 @@ def monthly_plan_save(
     tasks = [t.strip() for t in tasks if isinstance(t, str) and t.strip()] if isinstance(tasks, list) else tasks
     existing = MonthlyPlan.objects.filter(special_committee=special_committee, month=month).first()
     if existing is not None:
-        return object_update(actor=actor, instance=existing, data={"tasks": tasks, "submitted_by": actor})
+        result: MonthlyPlan = object_update(
+            actor=actor, instance=existing, data={"tasks": tasks, "submitted_by": actor}
+        )
+        return result
     data = {
         "committee": committee,
         "special_committee": special_committee,

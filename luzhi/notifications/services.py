@@ -52,7 +52,8 @@ def notify(*, users: Iterable[Any], kind: str, title: str, body: str = "", link:
 def settings_of(user: Any) -> NotificationSettings:
     """The person's settings (unsaved defaults when they never changed them)."""
     try:
-        return user.notification_settings
+        result: NotificationSettings = user.notification_settings
+        return result
     except ObjectDoesNotExist:
         return NotificationSettings(user=user)
 

@@ -36,6 +36,8 @@ class OpinionReport(CommitteeOwned):  # 社情民意信息; `committee` is the o
         "source_proposal_id",
         "source_record",
     )
+    # Set (not stored) by opinion_create for a converted proposal: its text may be longer (see clean).
+    allow_long: bool
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", "已报送"

@@ -26,7 +26,7 @@ from luzhi.opinions.models import (
 SIMILAR_MIN_SCORE = 0.2
 
 
-def opinion_list(*, viewer: Any) -> QuerySet:
+def opinion_list(*, viewer: Any) -> QuerySet[Any]:
     """Return the reports the viewer may see, with their adoptions and instructions."""
     return (
         visible_to(OpinionReport.objects.all(), viewer)
@@ -38,12 +38,12 @@ def opinion_list(*, viewer: Any) -> QuerySet:
     )
 
 
-def opinion_trail(*, report: OpinionReport) -> QuerySet:
+def opinion_trail(*, report: OpinionReport) -> QuerySet[Any]:
     """Return every step taken on the report, oldest first."""
     return OpinionEvent.objects.filter(report=report).select_related("committee", "actor")
 
 
-def opinion_queue(*, viewer: Any) -> QuerySet:
+def opinion_queue(*, viewer: Any) -> QuerySet[Any]:
     """Return the reports the viewer's committee holds now: its own incoming and those forwarded to it."""
     return (
         opinion_list(viewer=viewer).filter(holder_id=viewer.committee_id).exclude(status=OpinionReport.Status.REJECTED)
@@ -56,19 +56,21 @@ def opinion_held(*, viewer: Any, pk: Any) -> OpinionReport:
     if not viewer.is_superuser:
         qs = qs.filter(holder_id=viewer.committee_id)
     try:
-        return qs.get(pk=pk)
+        result: OpinionReport = qs.get(pk=pk)
+        return result
     except (OpinionReport.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def bulletin_list(*, viewer: Any) -> QuerySet:
+def bulletin_list(*, viewer: Any) -> QuerySet[Any]:
     """Return the viewer's committee's bulletin issues with the number of reports in each."""
     # An aggregate drops Meta.ordering: order explicitly, or pages could repeat or skip issues.
-    return (
+    result: QuerySet[Any] = (
         visible_to(Bulletin.objects.all(), viewer)
         .annotate(report_count=Count("entries"))
         .order_by("-year", "-number", "-id")
     )
+    return result
 
 
 def bulletin_reports(*, bulletin: Bulletin) -> list[OpinionReport]:
@@ -79,7 +81,7 @@ def bulletin_reports(*, bulletin: Bulletin) -> list[OpinionReport]:
     ]
 
 
-def adoptable_reports(*, viewer: Any) -> QuerySet:
+def adoptable_reports(*, viewer: Any) -> QuerySet[Any]:
     """Return the reports the viewer's committee adopted, newest first (candidates for an issue)."""
     adopted = OpinionAdoption.objects.filter(committee_id=viewer.committee_id).values("report_id")
     return (
@@ -90,7 +92,7 @@ def adoptable_reports(*, viewer: Any) -> QuerySet:
     )
 
 
-def grassroots_list(*, viewer: Any, overdue: bool = False) -> QuerySet:
+def grassroots_list(*, viewer: Any, overdue: bool = False) -> QuerySet[Any]:
     """Return the grassroots records the viewer may see; only overdue open ones when asked."""
     qs = visible_to(GrassrootsRecord.objects.all(), viewer).select_related("member", "station")
     if overdue:
@@ -98,7 +100,7 @@ def grassroots_list(*, viewer: Any, overdue: bool = False) -> QuerySet:
     return qs
 
 
-def grassroots_due(*, within_days: int = 3) -> QuerySet:
+def grassroots_due(*, within_days: int = 3) -> QuerySet[Any]:
     """Return open records of every committee due within the given days or already overdue."""
     limit = clock.today() + datetime.timedelta(days=within_days)
     return GrassrootsRecord.objects.filter(status=GrassrootsRecord.Status.OPEN, due_date__lte=limit).select_related(

@@ -115,7 +115,8 @@ def opinion_create_from_proposal(*, actor: Any, proposal: Any) -> OpinionReport:
     """Turn a proposal the office converted (转社情民意) into an opinion report of its lead."""
     existing = OpinionReport.objects.filter(committee_id=proposal.committee_id, source_proposal_id=proposal.pk).first()
     if existing is not None:
-        return existing
+        result: OpinionReport = existing
+        return result
     parts = [
         str(getattr(proposal, "reason", "") or "").strip(),
         str(getattr(proposal, "suggestions", "") or "").strip(),
@@ -316,7 +317,7 @@ def grassroots_record_create(
         citizen=(citizen or "").strip(),
         demand=demand or "",
         recorded_at=recorded_at or timezone.now(),
-        due_date=due_date,
+        due_date=due_date,  # type: ignore[misc]  # None: save() sets the default
         follow_up=(follow_up or "").strip(),
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )

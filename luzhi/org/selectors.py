@@ -47,7 +47,7 @@ def party_coverage(*, viewer: Any) -> dict[str, Any]:
     return {"covered": total - len(uncovered), "total": total, "uncovered": uncovered}
 
 
-def member_counts(*, viewer: Any) -> dict[str, list[dict[str, Any]]]:
+def member_counts(*, viewer: Any) -> dict[str, Any]:
     """Return the number of members the viewer sees by status and (active ones) by position."""
     members = visible_to(Member.objects.all(), viewer).order_by()
     by_status = dict(members.values_list("status").annotate(n=Count("id")))
@@ -71,14 +71,15 @@ def committee_acted_for(*, viewer: Any, requested: Any = None) -> Committee:
     if not viewer.is_superuser:
         if viewer.committee_id is None:
             raise ValidationError({"committee": ["请使用所属政协的账号操作。"]})
-        return viewer.committee
+        own: Committee = viewer.committee
+        return own
     if requested not in (None, ""):
         pk = as_id(requested)
-        found = Committee.objects.filter(pk=pk).first() if pk is not None else None
+        found: Committee | None = Committee.objects.filter(pk=pk).first() if pk is not None else None
         if found is None:
             raise ValidationError({"committee": ["所属政协不存在。"]})
         return found
-    counties = list(Committee.objects.filter(level=Committee.Level.COUNTY)[:2])
+    counties: list[Committee] = list(Committee.objects.filter(level=Committee.Level.COUNTY)[:2])
     if len(counties) == 1:
         return counties[0]
     raise ValidationError({"committee": ["请指定所属政协。"]})
@@ -87,7 +88,8 @@ def committee_acted_for(*, viewer: Any, requested: Any = None) -> Committee:
 def committee_id_acted_for(*, viewer: Any, requested: Any = None) -> int:
     """Return the id of committee_acted_for, without loading an account's own committee row."""
     if not viewer.is_superuser and viewer.committee_id is not None:
-        return viewer.committee_id
+        result: int = viewer.committee_id
+        return result
     return committee_acted_for(viewer=viewer, requested=requested).pk
 
 
@@ -136,7 +138,7 @@ def party_organization_tree(*, viewer: Any) -> list[dict[str, Any]]:
         key=lambda org: (rank[org.kind], org.name),
     )
     nodes = {org.pk: {"org": org, "children": []} for org in orgs}
-    roots = []
+    roots: list[dict[str, Any]] = []
     for org in orgs:
         parent = nodes.get(org.parent_id)
         (parent["children"] if parent else roots).append(nodes[org.pk])
@@ -187,7 +189,7 @@ def _field_by_attname(attname: str) -> Any:
 
 
 def _related_names(member: Member, all_changes: Any) -> dict[tuple[str, Any], str]:
-    wanted: dict[str, set] = {}
+    wanted: dict[str, set[Any]] = {}
     for change in all_changes:
         for attname, values in change.items():
             field = _field_by_attname(attname)

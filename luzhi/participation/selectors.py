@@ -24,7 +24,7 @@ from luzhi.participation.models import (
 def notice_list(*, viewer: Any) -> QuerySet[Notice]:
     """The notices the viewer may see, with recipient and read counts and the viewer's own read time."""
     own = NoticeReceipt.objects.filter(notice=OuterRef("pk"), member_id=getattr(viewer, "member_id", None) or 0)
-    return (
+    result: QuerySet[Notice] = (
         visible_to(Notice.objects.all(), viewer)
         .select_related("sector", "special_committee", "group", "published_by")
         .annotate(
@@ -34,6 +34,7 @@ def notice_list(*, viewer: Any) -> QuerySet[Notice]:
         )
         .order_by("-published_at", "-id")
     )
+    return result
 
 
 def notice_receipts(*, notice: Notice) -> QuerySet[NoticeReceipt]:
@@ -47,7 +48,7 @@ def notice_receipts(*, notice: Notice) -> QuerySet[NoticeReceipt]:
 
 def topic_list(*, viewer: Any) -> QuerySet[Topic]:
     """The topics the viewer may see, with their visible post and participant counts."""
-    return (
+    result: QuerySet[Topic] = (
         visible_to(Topic.objects.all(), viewer)
         .select_related("sector", "special_committee", "group")
         .annotate(
@@ -56,6 +57,7 @@ def topic_list(*, viewer: Any) -> QuerySet[Topic]:
         )
         .order_by("-created_at", "-id")
     )
+    return result
 
 
 def open_topic_q(today: Any = None) -> Q:
@@ -87,7 +89,7 @@ def guest_list(*, viewer: Any) -> QuerySet[ActivityGuest]:
 def material_list(*, viewer: Any) -> QuerySet[Material]:
     """The library with how many members read, talked about and reviewed each material."""
     member_id = getattr(viewer, "member_id", None) or 0
-    return (
+    result: QuerySet[Material] = (
         visible_to(Material.objects.all(), viewer)
         .annotate(
             read_count=Count("entries", filter=Q(entries__kind=StudyEntry.Kind.READ), distinct=True),
@@ -99,6 +101,7 @@ def material_list(*, viewer: Any) -> QuerySet[Material]:
         )
         .order_by("kind", "-recommended_on", "-id")
     )
+    return result
 
 
 def study_entry_list(*, viewer: Any) -> QuerySet[StudyEntry]:

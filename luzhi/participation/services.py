@@ -37,24 +37,27 @@ from luzhi.participation.models import (
 from luzhi.participation.workflow import advance
 
 
-def _users_of(members: Iterable[Any] | QuerySet) -> QuerySet:
+def _users_of(members: Iterable[Any] | QuerySet[Any]) -> QuerySet[Any]:
     from luzhi.accounts.models import User
 
-    return User.objects.filter(member__in=members, is_active=True)
+    result: QuerySet[Any] = User.objects.filter(member__in=members, is_active=True)
+    return result
 
 
-def _office_users(committee_id: int) -> QuerySet:
+def _office_users(committee_id: int) -> QuerySet[Any]:
     from luzhi.accounts.models import User
     from luzhi.core.roles import Role
 
-    return User.objects.filter(committee_id=committee_id, role=Role.OFFICE, is_active=True)
+    result: QuerySet[Any] = User.objects.filter(committee_id=committee_id, role=Role.OFFICE, is_active=True)
+    return result
 
 
 def _member_of(actor: Any) -> Member:
     member = getattr(actor, "member", None)
     if member is None:
         raise PermissionDenied("只有委员可以这样做。")
-    return member
+    result: Member = member
+    return result
 
 
 # ---- notices -------------------------------------------------------------------------------
@@ -94,7 +97,7 @@ def notice_publish(
     if audience == Audience.MEMBERS:
         if any(m.committee_id != committee.pk for m in chosen):
             raise ValidationError({"members": ["只能选择本政协的委员。"]})
-        recipients = Member.objects.filter(pk__in=[m.pk for m in chosen], status=Member.Status.ACTIVE)
+        recipients: QuerySet[Any] = Member.objects.filter(pk__in=[m.pk for m in chosen], status=Member.Status.ACTIVE)
     else:
         chosen = []
         recipients = notice.audience_members()

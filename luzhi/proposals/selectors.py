@@ -16,7 +16,7 @@ SIMILARITY_NAMESPACE = "proposal"
 REMIND_DAYS = 7
 
 
-def proposal_list(*, viewer: Any) -> QuerySet:
+def proposal_list(*, viewer: Any) -> QuerySet[Any]:
     """Return the proposals the viewer may see, with everything a list shows fetched in a fixed number of queries."""
     qs = Proposal.objects.select_related("lead", "supervisor", "sector").prefetch_related(
         "cosignatures",
@@ -117,7 +117,7 @@ def proposal_stats(*, viewer: Any, year: int) -> dict[str, Any]:
     }
 
 
-def proposal_reminders(*, viewer: Any = None, today: dt.date | None = None) -> QuerySet:
+def proposal_reminders(*, viewer: Any = None, today: dt.date | None = None) -> QuerySet[Any]:
     """Return the cases under handling that are due within seven days or overdue, soonest first."""
     today = today or clock.today()
     qs = Proposal.objects.all() if viewer is None else visible_to(Proposal.objects.all(), viewer)
@@ -129,7 +129,7 @@ def proposal_reminders(*, viewer: Any = None, today: dt.date | None = None) -> Q
     )
 
 
-def unit_cases(*, viewer: Any) -> QuerySet:
+def unit_cases(*, viewer: Any) -> QuerySet[Any]:
     """Return the unit's cases, open ones first, with its own role on each."""
     qs = proposal_list(viewer=viewer).annotate(
         lead_here=Exists(
@@ -139,4 +139,5 @@ def unit_cases(*, viewer: Any) -> QuerySet:
         ),
         open_first=Coalesce("due_date", "assigned_at"),
     )
-    return qs.order_by("-year", "status", "open_first", "number")
+    result: QuerySet[Any] = qs.order_by("-year", "status", "open_first", "number")
+    return result

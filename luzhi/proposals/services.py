@@ -64,7 +64,8 @@ def _member_of(actor: Any) -> Member:
     member = getattr(actor, "member", None)
     if member is None:
         raise PermissionDenied("只有委员可以撰写提案。")
-    return member
+    result: Member = member
+    return result
 
 
 def _check_cosigners(proposal: Proposal, cosigners: Iterable[Member]) -> list[Member]:
@@ -237,7 +238,7 @@ def proposal_review(
     proposal.review_reason = reason.strip()
     if decision == "accept":
         proposal.number = _next_number(proposal)
-    elif decision == "merge":
+    elif decision == "merge" and merge_into is not None:  # checked above
         proposal.merged_into = merge_into
         _credit_merged_authors(actor=actor, source=proposal, target=merge_into)
     save_as(proposal, actor=actor)

@@ -45,7 +45,8 @@ def _activity(topic: ResearchTopic, value: Any, field: str, label: str, kinds: t
         raise ValidationError(
             {field: f"“{activity.title}”是{activity.get_kind_display()}，实地调研只能是调研或沉浸式调研活动。"}
         )
-    return activity
+    result: Activity = activity
+    return result
 
 
 def _group(topic: ResearchTopic, value: Any) -> tuple[list[Member], list[dict[str, str]]]:
@@ -56,7 +57,7 @@ def _group(topic: ResearchTopic, value: Any) -> tuple[list[Member], list[dict[st
     ids, others = value.get("members", []), value.get("others", [])
     if not isinstance(ids, list) or not ids:
         raise ValidationError({"group": "调研组至少要有一名本政协委员。"})
-    pks = [_id(v) for v in ids]
+    pks: list[Any] = [_id(v) for v in ids]
     if None in pks:
         raise ValidationError({"group": "委员编号应为正整数。"})
     members = list(Member.objects.filter(pk__in=pks, committee_id=topic.committee_id))

@@ -30,7 +30,7 @@ def rule_set_create(*, actor: Any, committee: Committee, year: int, data: dict[s
         ScoreRuleSet.objects.filter(committee=committee, year__lt=year).order_by("-year").first()
         or ScoreRuleSet.objects.filter(committee=committee).order_by("-year").first()
     )
-    template = {
+    template: dict[str, Any] = {
         "items": base.items if base else rules.DEFAULT_ITEMS,
         "grades": base.grades if base else rules.DEFAULT_GRADES,
         "shared_caps": base.shared_caps if base else rules.DEFAULT_SHARED_CAPS,
