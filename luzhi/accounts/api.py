@@ -24,6 +24,7 @@ from luzhi.accounts.bulk import BulkRefused, member_accounts_create
 from luzhi.accounts.letters import letters_response
 from luzhi.accounts.models import DeviceToken, SecuritySettings, User
 from luzhi.accounts.permissions import AccountChangeRefused, check_account_change
+from luzhi.accounts.requests import AuthedRequest
 from luzhi.accounts.selectors import device_token_list, office_grant_list
 from luzhi.accounts.serializers import (
     AuditEntrySerializer,
@@ -166,7 +167,7 @@ class PasswordChangeView(APIView):
         ),
         responses={204: None, 400: OpenApiResponse(description="原密码不正确；新密码不符合密码策略或与原密码相同")},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         """Change one's own password (clears the forced change; the other devices are logged out)."""
         data = request_dict(request)
         keep = request.auth.pk if isinstance(request.auth, DeviceToken) else None
@@ -324,7 +325,7 @@ class LogoutView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={204: None, 400: OpenApiResponse(description="请求未使用登录令牌")})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         """Log this device out: the token of this request stops working."""
         if not isinstance(request.auth, DeviceToken):
             raise exceptions.ValidationError({"detail": "本次请求没有使用登录令牌，无可注销的设备。"})
@@ -335,6 +336,8 @@ class LogoutView(APIView):
 
 class DeviceViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """The caller's own API logins (devices), each of which the caller can log out."""
+
+    request: AuthedRequest  # behind IsAuthenticated: an account
 
     serializer_class = DeviceSerializer
     permission_classes = [IsAuthenticated]

@@ -38,6 +38,7 @@ from luzhi.accounts.letters import letters_response
 from luzhi.accounts.models import AccountLetters, SecuritySettings, SMSCode, SMSMessage, User
 from luzhi.accounts.outbox import sms_send
 from luzhi.accounts.permissions import AccountChangeRefused, check_account_change
+from luzhi.accounts.requests import AuthedHttpRequest
 from luzhi.accounts.selectors import (
     audit_list,
     audit_models,
@@ -132,7 +133,7 @@ def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, 
 # ---- two-factor login (every account) --------------------------------------------------------
 
 
-def otp_page(request: HttpRequest) -> HttpResponse:
+def otp_page(request: AuthedHttpRequest) -> HttpResponse:
     """Bind a TOTP device: scan the QR code (or type the secret), then confirm with a code."""
     user = request.user
     device = twofactor.confirmed_device(user)
@@ -171,7 +172,7 @@ def otp_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def otp_remove_page(request: HttpRequest) -> HttpResponse:
+def otp_remove_page(request: AuthedHttpRequest) -> HttpResponse:
     """Remove one's own TOTP device (accounts for which it is optional)."""
     user = request.user
     if twofactor.confirmed_device(user) is not None and not user.is_verified():
@@ -373,7 +374,7 @@ def _audit_row(entry: AuditEntry) -> dict[str, Any]:
 # ---- own password, login and reset by SMS code --------------------------------------------
 
 
-def password_change_page(request: HttpRequest) -> HttpResponse:
+def password_change_page(request: AuthedHttpRequest) -> HttpResponse:
     """Change one's own password (the page every account whose password someone else set is sent to)."""
     user = request.user
     form = PasswordChangeForm(posted(request))

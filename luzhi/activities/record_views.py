@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from luzhi.accounts.requests import AuthedHttpRequest
 from luzhi.activities import permissions, records, seating
 from luzhi.activities.models import Activity, Decision, Minutes, SeatingPlan, Vote, meeting_records_readable
 from luzhi.activities.views import _int, _managed
@@ -32,7 +33,7 @@ from luzhi.org.models import Member, SpecialCommittee
 SEATED_KINDS = (Activity.Kind.PLENARY, Activity.Kind.STANDING_COMMITTEE, Activity.Kind.CONSULTATION_PLENARY)
 
 
-def records_context(request: HttpRequest, activity: Activity, manage: bool) -> dict[str, Any]:
+def records_context(request: AuthedHttpRequest, activity: Activity, manage: bool) -> dict[str, Any]:
     """What the activity page shows of the meeting's records, for this viewer."""
     user = request.user
     minutes = visible_to(Minutes.objects.filter(activity=activity), user).first()
@@ -245,7 +246,7 @@ def seating_swap_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required(permissions.SEATING)
-def seating_pdf_page(request: HttpRequest, pk: int) -> HttpResponse:
+def seating_pdf_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The printable seating chart (staff and leaders)."""
     activity = access_by_id(request.user, Activity, pk)
     if not (request.user.role == Role.LEADER or permissions.may_manage(request.user, activity)):
@@ -260,7 +261,7 @@ def seating_pdf_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required(permissions.VOTES)
-def vote_sheet_page(request: HttpRequest, pk: int) -> HttpResponse:
+def vote_sheet_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The result sheet (表决结果) of a closed vote as PDF; while open, back to the vote with a message."""
     vote = access_by_id(request.user, Vote, pk, qs=Vote.objects.select_related("activity__committee"))
     if not meeting_records_readable(request.user, vote.activity):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
@@ -28,6 +28,8 @@ from luzhi.core.permissions import RolePermission, Rule
 from luzhi.core.roles import acted_as
 from luzhi.core.scoping import CommitteeOwned, StaleEdit, check_version, visible_to
 from luzhi.core.services import object_create, object_delete, object_update
+
+M = TypeVar("M", bound=models.Model)
 
 
 def django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
@@ -272,14 +274,14 @@ class XLSXListMixin(_ListView):
         return [(name, str(f.label or name)) for name, f in serializer.fields.items() if not f.write_only]
 
 
-class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet[Any]):
+class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet[M]):
     """CRUD over one committee-owned model: scoped reads, role rules, writes through services.
 
     Subclasses set `model`, `serializer_class`, `permission_rule` and may override
     `create_object` / `update_object` to call their domain's service.
     """
 
-    model: type[models.Model]
+    model: type[M]
     permission_rule: Rule
     permission_classes = [IsAuthenticated, RolePermission]
     xlsx_filename = "export"
@@ -332,10 +334,10 @@ class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet[Any]):
         requested = source.get("committee") if hasattr(source, "get") else None
         return import_string(settings.LUZHI_ACTING_COMMITTEE)(viewer=self.request.user, requested=requested)
 
-    def create_object(self, data: dict[str, Any]) -> models.Model:
+    def create_object(self, data: dict[str, Any]) -> M:
         return object_create(actor=self.request.user, model=self.model, data=data)
 
-    def update_object(self, instance: models.Model, data: dict[str, Any]) -> models.Model:
+    def update_object(self, instance: M, data: dict[str, Any]) -> M:
         return object_update(actor=self.request.user, instance=instance, data=data)
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
@@ -353,9 +355,9 @@ class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet[Any]):
             # itself then re-checks it in the database, so a concurrent writer cannot slip in.
             check_version(serializer.instance, sent)
             check_version(serializer.instance, if_match_version(self.request))
-        serializer.instance = self.update_object(cast(models.Model, serializer.instance), data)  # an update has one
+        serializer.instance = self.update_object(cast(M, serializer.instance), data)  # an update has one
 
-    def perform_destroy(self, instance: models.Model) -> None:
+    def perform_destroy(self, instance: M) -> None:
         object_delete(actor=self.request.user, instance=instance)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))

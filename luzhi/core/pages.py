@@ -127,6 +127,10 @@ def bound_dates(form: forms.BaseForm) -> None:
 
 
 class StyledForm(forms.Form):
+    # Forms set their fields up by name (queryset, choices…): each field's class is known here, not to the
+    # stubs' dict[str, Field].
+    fields: dict[str, Any]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_widgets(self)
@@ -150,6 +154,10 @@ class VersionedModelForm(_ModelForm):
     The version the editor read travels with the form; a submit made from an older one is
     refused with the message (nothing saved) instead of overwriting someone's change.
     """
+
+    # Forms set their fields up by name (queryset, choices…): each field's class is known here, not to the
+    # stubs' dict[str, Field].
+    fields: dict[str, Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

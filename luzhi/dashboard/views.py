@@ -1,6 +1,7 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from luzhi.accounts.requests import AuthedHttpRequest
 from luzhi.core import clock
 from luzhi.core.pages import query_year
 from luzhi.core.permissions import can
@@ -13,7 +14,7 @@ from luzhi.proposals import permissions as proposal_permissions
 from luzhi.scoring import permissions as scoring_permissions
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     """The landing page: the person's own to-dos first, then the committee's figures and every page they may open."""
     user = request.user
     context: dict = {

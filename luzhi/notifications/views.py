@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from luzhi.accounts.requests import AuthedHttpRequest
 from luzhi.core.errors import WorkflowError
 from luzhi.core.pages import add_service_errors, paginate, posted, rule_required
 from luzhi.core.scoping import access_by_id
@@ -61,7 +62,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(permissions.CHANNELS)
-def channels_page(request: HttpRequest) -> HttpResponse:
+def channels_page(request: AuthedHttpRequest) -> HttpResponse:
     """The committee's group channels and a form to add one."""
     form = GroupChannelForm(posted(request))
     if request.method == "POST":

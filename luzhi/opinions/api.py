@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from luzhi.accounts.requests import AuthedRequest
 from luzhi.core import schema
 from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
 from luzhi.core.documents import document_response
@@ -162,7 +163,7 @@ class OpinionReportViewSet(ScopedModelViewSet):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=False, methods=["get"], url_path="stats")
-    def stats(self, request: Request) -> Response:
+    def stats(self, request: AuthedRequest) -> Response:
         """Reports by author, sector and status; adoptions and instructions by level; grassroots on time."""
         if not (request.user.is_superuser or request.user.role in permissions.STATISTICS.read):
             raise exceptions.PermissionDenied("您的角色无权查看统计。")
@@ -212,6 +213,8 @@ class BulletinViewSet(ScopedModelViewSet):
 
 @extend_schema(parameters=[OpenApiParameter("overdue", bool), OpenApiParameter("format", str, enum=["json", "xlsx"])])
 class GrassrootsRecordViewSet(ScopedModelViewSet):
+    request: AuthedRequest  # behind IsAuthenticated: an account
+
     model = GrassrootsRecord
     serializer_class = s.GrassrootsRecordSerializer
     permission_rule = permissions.GRASSROOTS

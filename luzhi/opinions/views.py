@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from luzhi.accounts.requests import AuthedHttpRequest
 from luzhi.core import clock
 from luzhi.core.api import as_id
 from luzhi.core.documents import document_response
@@ -84,7 +85,7 @@ def _run(form: forms.Form, write: Callable[[dict[str, Any]], Any]) -> Any:
 
 
 @rule_required(permissions.REPORTS, "write")
-def opinion_create(request: HttpRequest) -> HttpResponse:
+def opinion_create(request: AuthedHttpRequest) -> HttpResponse:
     """Write a report (phone-first); similar earlier reports are shown as the text is typed."""
     user = request.user
     on_behalf = user.role not in (Role.MEMBER, Role.LEADER)
@@ -118,7 +119,7 @@ def opinion_similar_partial(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(permissions.REPORTS)
-def opinion_mine(request: HttpRequest) -> HttpResponse:
+def opinion_mine(request: AuthedHttpRequest) -> HttpResponse:
     """The member's own reports, each with what happened to it."""
     user = request.user
     if user.member_id is None:
@@ -265,7 +266,7 @@ def bulletin_index(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(permissions.BULLETINS, "write")
-def bulletin_compose(request: HttpRequest) -> HttpResponse:
+def bulletin_compose(request: AuthedHttpRequest) -> HttpResponse:
     """Compose an issue: pick adopted reports and their order (the number beside each)."""
     user = request.user
     today = clock.today()
@@ -334,7 +335,7 @@ def grassroots_index(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(permissions.GRASSROOTS, "write")
-def grassroots_create(request: HttpRequest) -> HttpResponse:
+def grassroots_create(request: AuthedHttpRequest) -> HttpResponse:
     """Write down a citizen's demand (staff at a station record it for a member)."""
     user = request.user
     on_behalf = user.role not in (Role.MEMBER, Role.LEADER)

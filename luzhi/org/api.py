@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from luzhi.accounts.bulk import BulkRefused, ImportAccounts
+from luzhi.accounts.requests import AuthedRequest
 from luzhi.accounts.serializers import MemberAccountsResultSerializer, member_accounts_response
 from luzhi.core.api import ScopedModelViewSet
 from luzhi.core.xlsx import XLSX_MIME
@@ -39,13 +40,15 @@ from luzhi.org.selectors import liaison_coverage, member_list
 
 
 class CommitteeViewSet(ScopedModelViewSet):
+    request: AuthedRequest  # behind IsAuthenticated: an account
+
     model = Committee
     serializer_class = s.CommitteeSerializer
     permission_rule = permissions.COMMITTEES
     xlsx_filename = "committees"
     select_related = ("parent",)
 
-    def check_object_permissions(self, request: Request, obj: Committee) -> None:
+    def check_object_permissions(self, request: AuthedRequest, obj: Committee) -> None:
         super().check_object_permissions(request, obj)
         # Upper committees are visible (the tree is shown whole) but changed only from above.
         user = request.user

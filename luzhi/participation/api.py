@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from luzhi.accounts.requests import AuthedRequest
 from luzhi.core import schema
 from luzhi.core.api import ScopedModelViewSet, as_id, request_dict
 from luzhi.core.documents import document_response
@@ -196,6 +197,8 @@ class PostFilter(django_filters.FilterSet):
 
 class PostViewSet(ScopedModelViewSet):
     """Suggestions and replies: members of the topic's audience post while it is open."""
+
+    request: AuthedRequest  # behind IsAuthenticated: an account
 
     model = Post
     serializer_class = s.PostSerializer

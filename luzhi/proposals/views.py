@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from luzhi.accounts.requests import AuthedHttpRequest
 from luzhi.core import clock
 from luzhi.core.api import as_id
 from luzhi.core.documents import document_response
@@ -46,7 +47,7 @@ def _case(request: HttpRequest, pk: int) -> Proposal:
 
 
 @rule_required(permissions.PROPOSALS)
-def proposal_list_page(request: HttpRequest) -> HttpResponse:
+def proposal_list_page(request: AuthedHttpRequest) -> HttpResponse:
     qs = selectors.proposal_list(viewer=request.user)
     year = query_year(request, 0) or ""
     status = request.GET.get("status", "")
@@ -73,7 +74,7 @@ def proposal_list_page(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(permissions.PROPOSALS, "write")
-def proposal_form_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def proposal_form_page(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
     instance = _case(request, pk) if pk else None
     form = ProposalForm(posted(request), instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -244,7 +245,7 @@ def reply_document_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required(permissions.EXPORT)
-def compilation_page(request: HttpRequest) -> HttpResponse:
+def compilation_page(request: AuthedHttpRequest) -> HttpResponse:
     """The year's compilation of accepted proposals (提案汇编) as DOCX, in number order."""
     year = query_year(request, clock.today().year)
     qs = (

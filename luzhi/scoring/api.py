@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
+from luzhi.accounts.requests import AuthedRequest
 from luzhi.core import clock, schema
 from luzhi.core.api import ScopedModelViewSet, request_dict
 from luzhi.core.periods import year_of_request
@@ -200,6 +201,8 @@ class DutyArchiveView(APIView):
 
 class ScoreAppealViewSet(ScopedModelViewSet):
     """Appeals on ledger entries: a member files on their own; the office accepts or refuses with reasons."""
+
+    request: AuthedRequest  # behind IsAuthenticated: an account
 
     model = ScoreAppeal
     serializer_class = s.ScoreAppealSerializer

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from luzhi.accounts.requests import AuthedHttpRequest
 from luzhi.activities.models import Attendance
 from luzhi.core import clock
 from luzhi.core.errors import WorkflowError
@@ -70,7 +71,7 @@ def member_page_context(*, member: Member, year: int) -> dict[str, Any]:
 
 
 @rule_required(permissions.MY_PAGE)
-def my_page(request: HttpRequest) -> HttpResponse:
+def my_page(request: AuthedHttpRequest) -> HttpResponse:
     """The member's own year: score, rank band, ledger with its sources, records and open tasks."""
     member = request.user.member
     if member is None:
@@ -82,7 +83,7 @@ def my_page(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(permissions.SCORES)
-def member_page(request: HttpRequest, pk: int) -> HttpResponse:
+def member_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One member's year, for the office and leaders."""
     member = access_by_id(request.user, Member, pk)
     context = member_page_context(member=member, year=_year(request))
@@ -92,7 +93,7 @@ def member_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @rule_required(permissions.APPEALS, "write")
-def appeal_create_page(request: HttpRequest) -> HttpResponse:
+def appeal_create_page(request: AuthedHttpRequest) -> HttpResponse:
     """File an appeal on one entry of the caller's own ledger."""
     member = request.user.member
     if member is None:
@@ -118,7 +119,7 @@ def appeal_create_page(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(permissions.SCORES)
-def scores_page(request: HttpRequest) -> HttpResponse:
+def scores_page(request: AuthedHttpRequest) -> HttpResponse:
     """The committee's year: ranking with grades, warnings, and the bulletin to download."""
     year = _year(request)
     committee_id = request.user.committee_id
@@ -153,7 +154,7 @@ def scores_page(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(permissions.APPEALS)
-def appeals_page(request: HttpRequest) -> HttpResponse:
+def appeals_page(request: AuthedHttpRequest) -> HttpResponse:
     """The office's queue of appeals, pending first; members are sent to their own page."""
     if request.user.role == Role.MEMBER:
         return redirect("scoring:mine")
@@ -204,7 +205,7 @@ def appeal_decide_page(request: HttpRequest, pk: int, step: str) -> HttpResponse
 
 
 @rule_required(permissions.RULE_SETS)
-def rules_page(request: HttpRequest) -> HttpResponse:
+def rules_page(request: AuthedHttpRequest) -> HttpResponse:
     """The rule sets by year; the office starts a new year as a copy of the last."""
     sets = list(visible_to(ScoreRuleSet.objects.all(), request.user).order_by("-year"))
     can_write = can(request.user, permissions.RULE_SETS, "write")
