@@ -52,9 +52,12 @@ PYTEST_XDIST ?= -n auto --dist loadfile --no-loadscope-reorder
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
+# mypy (pyproject [tool.mypy]): strict on core and every services.py / selectors.py, the rest at the
+# default level, with the django-stubs and DRF plugins.
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy luzhi
 
 format: setup
 	$(BIN)/ruff format .

@@ -8,6 +8,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -217,7 +218,7 @@ from luzhi.conf import staticbuild as _staticbuild  # noqa: E402
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Any] = [BASE_DIR / "static"]  # paths, and (prefix, path) pairs
 _NODE = BASE_DIR / "node_modules"
 for _prefix, _path in [
     ("vendor/bootstrap", _NODE / "bootstrap" / "dist"),

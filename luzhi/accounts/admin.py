@@ -19,7 +19,7 @@ class LuzhiUserAdmin(SimpleHistoryAdmin, UserAdmin):
     list_filter = ["role", "is_active", "committee"]
     list_select_related = ["committee"]
     fieldsets = [
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),  # Django's are set
         ("履职", {"fields": ["role", "committee", "member", "unit", "special_committee"]}),
     ]
     raw_id_fields = ["member", "unit", "special_committee"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 import django_filters
 from axes.handlers.proxy import AxesProxyHandler
@@ -125,7 +125,7 @@ class UserViewSet(ScopedModelViewSet):
         responses=UserSerializer,
     )
     @action(detail=True, methods=["post"])
-    def restore(self, request: Request, pk: Any = None) -> Response:
+    def restore(self, request: Request, pk: Any = None) -> Response:  # type: ignore[override]  # the stubs' ViewSetAction is invariant in self
         """Restore an ordinary account to one of its earlier versions (never to an administrator role)."""
         account = self.get_object()
         history_id = as_id(request_dict(request).get("history_id"))
@@ -194,7 +194,7 @@ class SMSCodeView(APIView):
     authentication_classes: list = []
     throttle_classes = [SMSCodeRateThrottle]
 
-    def throttled(self, request: Request, wait: float | None) -> None:
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
         throttled(wait)
 
     @extend_schema(
@@ -227,7 +227,7 @@ class PasswordResetView(LoginFailuresCounted, APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    def throttled(self, request: Request, wait: float | None) -> None:
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
         throttled(wait)
 
     @extend_schema(
@@ -259,7 +259,7 @@ class TokenView(LoginFailuresCounted, APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    def throttled(self, request: Request, wait: float | None) -> None:
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
         throttled(wait)
 
     @extend_schema(

@@ -121,7 +121,7 @@ class _NewPasswordForm(StyledForm):
     new_password2 = _password_field("再次输入新密码")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or self.cleaned_data  # Form.clean returns cleaned_data
         if data.get("new_password") and data.get("new_password2") and data["new_password"] != data["new_password2"]:
             self.add_error("new_password2", "两次输入的新密码不一致。")
         return data
@@ -203,7 +203,7 @@ class MemberAccountsForm(StyledForm):
         self.fields["members"].help_text = "仅列出尚无账号的在任委员；可按住 Ctrl 多选。"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or self.cleaned_data  # Form.clean returns cleaned_data
         if data.get("scope") == "chosen" and not data.get("members"):
             self.add_error("members", "请选择要开通账号的委员。")
         return data

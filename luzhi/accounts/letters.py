@@ -19,7 +19,7 @@ from luzhi.accounts.sealing import unseal
 def letters_response(*, viewer: Any, pk: Any) -> HttpResponse:
     row = letters_for_download(viewer=viewer, pk=pk)
     payload = unseal(row.sealed) if row is not None else None
-    if payload is None:
+    if row is None or payload is None:
         raise Http404("账号通知书不存在或已过期（生成后24小时内可下载）。")
     content = json.loads(payload)
     pdf = letters_pdf(committee=row.committee, rows=content["rows"], url=content["url"])

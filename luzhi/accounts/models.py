@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.cache import cache
@@ -23,11 +24,13 @@ class LuzhiUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: igno
     pass
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # DeviceToken's base is knox's (untyped)
     # Set by the workflow or at creation only: an edit or a restore never writes them (core.audit).
     workflow_fields = ("password", "last_login", "is_superuser", "is_staff", "date_joined", "must_change_password")
     # Set (not stored) by password_change: the device that changed it stays logged in (signals.py).
     _keep_device_token: int | None
+    # Set on request.user by django_otp's OTPMiddleware (the second factor of this session).
+    is_verified: Callable[[], bool]
 
     role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True)
     committee = models.ForeignKey(
@@ -67,7 +70,7 @@ class User(AbstractUser):
     must_change_password = models.BooleanField("须修改密码", default=False)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
-    objects = LuzhiUserManager()
+    objects: ClassVar[LuzhiUserManager] = LuzhiUserManager()
 
     class Meta:
         ordering = ["id"]
@@ -105,7 +108,7 @@ class User(AbstractUser):
             errors["role"] = "请选择角色。"
         if not self.committee_id:
             errors["committee"] = "请选择所属政协。"
-        needs = {
+        needs: dict[str, str] = {
             Role.LEADER: "member",
             Role.MEMBER: "member",
             Role.UNIT: "unit",
@@ -117,7 +120,12 @@ class User(AbstractUser):
             related = getattr(self, field)
             if related is not None and self.committee_id and related.committee_id != self.committee_id:
                 errors[field] = "只能关联本政协的记录。"
-        if self.role == Role.LEADER and self.member_id and not self.member.is_leader and "member" not in errors:
+        if (
+            self.role == Role.LEADER
+            and self.member is not None
+            and not self.member.is_leader
+            and "member" not in errors
+        ):
             errors["member"] = "主席会议成员账号须关联主席、副主席或秘书长。"
         if errors:
             raise ValidationError(errors)

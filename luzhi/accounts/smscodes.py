@@ -38,7 +38,7 @@ BAD_PHONE = "请输入正确的11位大陆手机号码。"
 BAD_CODE = "验证码错误或已过期，请重新获取。"
 CODE_FORMAT = "验证码为6位数字。"
 
-TEXTS = {
+TEXTS: dict[str, str] = {
     SMSCode.Purpose.LOGIN: "【履职平台】您的登录验证码为{code}，5分钟内有效。如非本人操作，请忽略本短信。",
     SMSCode.Purpose.RESET: "【履职平台】您正在重置密码，验证码为{code}，5分钟内有效。请勿告诉他人。",
 }
@@ -152,7 +152,12 @@ def code_check(*, phone: Any, code: Any, request: Any = None, consume: bool = Tr
             .order_by("-created_at")
             .first()
         )
-        if row is not None and constant_time_compare(row.code_hash, _digest(phone, code)) and row.user.is_active:
+        if (
+            row is not None
+            and constant_time_compare(row.code_hash, _digest(phone, code))
+            and row.user is not None  # user__isnull=False
+            and row.user.is_active
+        ):
             if consume:
                 row.used_at = now
                 row.save(update_fields=["used_at"])

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -81,7 +82,7 @@ class LoginView(auth_views.LoginView):
         request.session.pop(LOGIN_PENDING, None)
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form: LoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:  # a LoginForm
         user = form.get_user()
         if twofactor.confirmed_device(user) is not None:
             self.request.session[LOGIN_PENDING] = {"user": user.pk, "backend": user.backend, "at": int(time.time())}

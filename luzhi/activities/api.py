@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
+from luzhi.accounts.requests import AuthedRequest
 from luzhi.activities import ics, permissions, records, seating, selectors, services, signin, votes
 from luzhi.activities import serializers as s
 from luzhi.activities.cadence import cadence_report
@@ -47,10 +49,11 @@ from luzhi.ledger import permissions as ledger_permissions
 from luzhi.org.models import MemberGroup, Sector, SpecialCommittee
 from luzhi.org.selectors import acting_committee
 
-INVITE_MODELS = {"special_committee": SpecialCommittee, "group": MemberGroup, "sector": Sector}
+INVITE_MODELS: dict[str, type[Any]] = {"special_committee": SpecialCommittee, "group": MemberGroup, "sector": Sector}
 
 
 class ActivityViewSet(ScopedModelViewSet):
+    request: AuthedRequest  # behind IsAuthenticated: an account
     model = Activity
     serializer_class = s.ActivitySerializer
     permission_rule = permissions.ACTIVITIES
@@ -114,7 +117,7 @@ class ActivityViewSet(ScopedModelViewSet):
 
     @extend_schema(request=s.InviteSerializer, responses={200: dict})
     @action(detail=True, methods=["post"])
-    def invite(self, request: Request, pk: Any = None) -> Response:
+    def invite(self, request: AuthedRequest, pk: Any = None) -> Response:
         """Invite the active members of a special committee, group or sector, the standing members or everyone."""
         activity = self.get_object()
         form = s.InviteSerializer(data=request_dict(request))
@@ -206,7 +209,7 @@ class ActivityViewSet(ScopedModelViewSet):
         file = request.FILES.get("file")
         if file is None:
             raise exceptions.ValidationError({"file": ["请选择文件。"]})
-        title = request.data.get("title", "")
+        title = cast(dict[str, Any], request.data).get("title", "")
         if not isinstance(title, str) or len(title) > 200:
             raise exceptions.ValidationError({"title": ["标题最多200字。"]})
         material = services.material_add(actor=request.user, activity=activity, file=file, title=title)
@@ -260,7 +263,7 @@ class ActivityViewSet(ScopedModelViewSet):
 
     @extend_schema(responses=schema.PDF)
     @action(detail=True, methods=["get"], url_path="seating/pdf")
-    def seating_pdf(self, request: Request, pk: Any = None) -> HttpResponse:
+    def seating_pdf(self, request: AuthedRequest, pk: Any = None) -> HttpResponse:
         """The printable seating chart of the hall (staff and leaders)."""
         activity = self.get_object()
         if not (request.user.role == Role.LEADER or permissions.may_manage(request.user, activity)):
@@ -324,7 +327,7 @@ class ActivityMaterialViewSet(ScopedModelViewSet):
         file = request.FILES.get("file") if hasattr(request, "FILES") else None
         if file is None:
             raise exceptions.ValidationError({"file": ["请选择文件。"]})
-        title = request.data.get("title", "")
+        title = cast(dict[str, Any], request.data).get("title", "")
         if not isinstance(title, str) or len(title) > 200:
             raise exceptions.ValidationError({"title": ["标题最多200字。"]})
         material = services.material_add(actor=request.user, activity=activity, file=file, title=title)
@@ -332,7 +335,7 @@ class ActivityMaterialViewSet(ScopedModelViewSet):
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"])
-    def file(self, request: Request, pk: Any = None) -> HttpResponse:
+    def file(self, request: Request, pk: Any = None) -> HttpResponseBase:
         """The file itself, inline; a PDF served to a member carries the reader's name on every page."""
         return material_response(request, self.get_object())
 
@@ -344,7 +347,7 @@ class ActivityMaterialViewSet(ScopedModelViewSet):
         return Response(s.ActivityMaterialSerializer(material).data)
 
 
-def material_response(request: Any, material: ActivityMaterial) -> HttpResponse:
+def material_response(request: Any, material: ActivityMaterial) -> HttpResponseBase:
     """Serve a material inline (readable in the phone's browser); watermarked for readers outside the office."""
     try:
         with material.file.open("rb") as handle:
@@ -387,7 +390,7 @@ class VoteViewSet(ScopedModelViewSet):
                 row.participant_ids = [m.pk for m in row.electorate.all()]
             args = (rows, *args[1:])
         elif args and isinstance(args[0], Vote):
-            args[0].participant_ids = sorted(m.pk for m in args[0].electorate.all())
+            args[0].participant_ids = sorted(m.pk for m in args[0].electorate.all())  # type: ignore[attr-defined]
         return super().get_serializer(*args, **kwargs)
 
     def create_object(self, data: dict[str, Any]) -> Vote:
@@ -439,7 +442,7 @@ class VoteViewSet(ScopedModelViewSet):
 
     @extend_schema(responses=schema.PDF)
     @action(detail=True, methods=["get"])
-    def sheet(self, request: Request, pk: Any = None) -> HttpResponse:
+    def sheet(self, request: AuthedRequest, pk: Any = None) -> HttpResponse:
         """The result sheet (表决结果) of a closed vote as PDF; 409 while it is a draft or open."""
         vote = self.get_object()
         if not meeting_records_readable(request.user, vote.activity):

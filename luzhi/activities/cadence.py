@@ -38,7 +38,7 @@ from luzhi.core.periods import Period, periods_of_year, year_span
 from luzhi.org.models import Committee, Member, MemberGroup, SpecialCommittee
 
 Rule = CadenceRule
-SUBJECT_TYPES = {
+SUBJECT_TYPES: dict[str, str] = {
     Rule.Scope.COMMITTEE: "committee",
     Rule.Scope.EACH_GROUP: "group",
     Rule.Scope.EACH_SPECIAL_COMMITTEE: "special_committee",
@@ -188,10 +188,11 @@ def _first_topic_lacking(
         for row in rows:
             if row["kind"] not in rule.kinds or (rule.study and rule.study not in (row["study"] or [])):
                 continue
-            subject = {
+            subjects: dict[str, int] = {
                 Rule.Scope.EACH_GROUP: row["group_id"],
                 Rule.Scope.EACH_SPECIAL_COMMITTEE: row["special_committee_id"],
-            }.get(rule.scope, committee.pk)
+            }
+            subject = subjects.get(rule.scope, committee.pk)
             period = next((p for p in periods[rule.pk] if p.start <= row["start"] <= p.end), None)
             if subject is not None and period is not None:
                 out[(rule.pk, subject, period.index)].append(

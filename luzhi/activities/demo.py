@@ -233,7 +233,7 @@ def _timed(fields: dict[str, Any]) -> dict[str, Any]:
 def _agenda(activity: Activity) -> list[tuple[str, str, int]]:
     """A meeting's agenda: 第一议题 first, then its business."""
     first = ("第一议题：学习习近平总书记最新重要讲话和重要指示批示精神", "党组书记", 30)
-    business = {
+    business: dict[str, list[tuple[str, str, int]]] = {
         K.PARTY_GROUP: [("传达学习上级有关会议精神", "党组成员", 20), ("研究部署近期重点工作", "党组书记", 40)],
         K.OFFICE_PARTY_GROUP: [("研究机关党建工作", "机关党组书记", 30)],
         K.CHAIR_MEETING: [("研究常委会会议议程", "秘书长", 30), ("审议重点提案督办方案", "提案委", 30)],

@@ -52,7 +52,7 @@ def records_context(request: AuthedHttpRequest, activity: Activity, manage: bool
         "is_office": user.is_superuser or user.role == Role.OFFICE,
         "sees_seating": plan is not None and (manage or user.role == Role.LEADER),
     }
-    if context["sees_seating"] and plan.generated_at:
+    if context["sees_seating"] and plan is not None and plan.generated_at:
         field = "group" if plan.by == SeatingPlan.By.GROUP else "sector"
         context["seating_grid"] = seating.seating_grid(plan, field)
     if manage and context["is_office"] and any(d.plan_item_id is None for d in decisions):

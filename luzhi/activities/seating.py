@@ -170,11 +170,11 @@ def seating_grid(plan: SeatingPlan, group_field: str) -> dict[str, Any]:
     by_row: dict[int, list[dict[str, Any] | None]] = defaultdict(list)
     for row in range(1, plan.rows + 1):
         for number in range(1, plan.seats_per_row + 1):
-            seat = at.get((row, number))
-            if seat is None:
+            placed = at.get((row, number))
+            if placed is None:
                 by_row[row].append(None)
                 continue
-            member = seat.member
+            member = placed.member
             group_id = getattr(member, f"{group_field}_id")
             by_row[row].append(
                 {

@@ -228,7 +228,7 @@ class InviteSerializer(serializers.Serializer):
 
 class VoteOptionSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    label = serializers.CharField(max_length=100)
+    label = serializers.CharField(max_length=100)  # type: ignore[assignment]  # a field named like Field.label
 
 
 class VoteSerializer(LuzhiSerializer):
@@ -375,7 +375,7 @@ class SeatingSerializer(LuzhiSerializer):
         only = self.context.get("only_member")
         if only is not None:
             seats = seats.filter(member_id=only)
-        return SeatShownSerializer(seats, many=True).data
+        return SeatShownSerializer(seats, many=True).data  # type: ignore[return-value]  # many=True: a list
 
 
 class GenerateSeatingSerializer(serializers.Serializer):

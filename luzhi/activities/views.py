@@ -14,12 +14,14 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from luzhi.accounts.requests import AuthedHttpRequest
 from luzhi.activities import hall, permissions, selectors, services, signin, votes
 from luzhi.activities.cadence import cadence_cell_records, cadence_report, lacks_first_topic
 from luzhi.activities.forms import ActivityForm, InviteForm, LeaveForm, ReadingLogForm, SignInForm, VoteForm
@@ -42,7 +44,7 @@ from luzhi.org.selectors import acting_committee
 
 SUMMARY_ABOVE = 12
 WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
-INVITE_MODELS = {"special_committee": SpecialCommittee, "group": MemberGroup, "sector": Sector}
+INVITE_MODELS: dict[str, type[Any]] = {"special_committee": SpecialCommittee, "group": MemberGroup, "sector": Sector}
 
 
 def _int(value: Any, default: int, low: int, high: int) -> int:
@@ -93,7 +95,7 @@ def activity_list_page(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(permissions.ACTIVITIES)
-def activity_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_detail_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """An activity: its facts, the invited list with attendance taking, leave requests, the sign-in QR code."""
     activity = access_by_id(request.user, Activity, pk, qs=selectors.activity_list(viewer=request.user))
     manage = permissions.may_manage(request.user, activity)
@@ -142,7 +144,7 @@ def activity_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required(permissions.ACTIVITIES, "write")
-def activity_form_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def activity_form_page(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
     """Schedule an activity or change one; end before start and other bad input are shown, nothing saved."""
     activity = access_by_id(request.user, Activity, pk) if pk is not None else None
     if activity is not None and not permissions.may_manage(request.user, activity):
@@ -385,7 +387,8 @@ def rsvp_remind_page(request: HttpRequest, pk: int) -> HttpResponse:
 def agenda_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the agenda form: one row per item (empty rows ignored), all or nothing."""
     activity = _managed(request, pk)
-    items, errors = [], []
+    items: list[Any] = []
+    errors: list[str] = []
     for n in range(1, int(_int(request.POST.get("rows"), 0, 0, services.AGENDA_MAX + AGENDA_BLANK_ROWS)) + 1):
         title = request.POST.get(f"title-{n}", "").strip()
         if not title:
@@ -449,7 +452,7 @@ def material_withdraw_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required(permissions.MATERIALS)
-def material_file_page(request: HttpRequest, pk: int) -> HttpResponse:
+def material_file_page(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Open a paper in the browser (only the invited, the office and leaders; others 404)."""
     from luzhi.activities.api import material_response
 
@@ -492,7 +495,7 @@ def vote_new_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _vote_context(request: HttpRequest, vote: Vote) -> dict[str, Any]:
     result = votes.vote_result(vote)
-    member_id = getattr(request.user, "member_id", None)
+    member_id: Any = getattr(request.user, "member_id", None)
     mine = {
         "elector": bool(member_id) and vote.electorate.filter(pk=member_id).exists(),
         "voted": bool(member_id) and vote.turnout.filter(member_id=member_id).exists(),
@@ -652,7 +655,7 @@ def reading_page(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(permissions.CALENDAR_FEED)
-def my_activities_page(request: HttpRequest) -> HttpResponse:
+def my_activities_page(request: AuthedHttpRequest) -> HttpResponse:
     """A member's invitations from today on, with the private calendar feed link."""
     member = request.user.member
     if member is None:

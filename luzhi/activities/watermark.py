@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from html import escape
 
-from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.errors import PdfReadError
 
 _STAMP_HTML = """<!doctype html><html><head><meta charset="utf-8"><style>
@@ -22,7 +22,7 @@ body {{ margin: 0; font-family: "Noto Sans CJK SC", sans-serif; }}
 </style></head><body><div class="grid">{marks}</div></body></html>"""
 
 
-def _stamp_page(text: str) -> object:
+def _stamp_page(text: str) -> PageObject:
     from weasyprint import HTML
 
     marks = "".join(

@@ -31,7 +31,7 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         found = self._found.get(key)
         if found is None:
             before = self.files
-            self.files = {}
+            self.files: dict[str, Any] = {}
             super().add_files_from_finders()
             found = self._found[key] = self.files
             self.files = before

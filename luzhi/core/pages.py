@@ -16,7 +16,8 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from luzhi.core.periods import YEAR_INVALID, YEAR_MAX, YEAR_MIN, year_of_request
 from luzhi.core.permissions import Rule, can
@@ -33,12 +34,12 @@ def require(user: Any, rule: Rule, action: str = "read") -> None:
 
 def rule_required(
     rule: Rule, action: str = "read"
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Decorate a page view so that only roles allowed by the rule reach it."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             require(request.user, rule, action)
             return view(request, *args, **kwargs)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
 from rest_framework import exceptions
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from luzhi.core.clientip import client_ip
 
@@ -62,7 +63,7 @@ class FailedLoginThrottle(TokenRateThrottle):
 class LoginFailuresCounted:
     """For login views: every refused attempt (400, 401, 403) counts against the client address."""
 
-    throttle_classes = [FailedLoginThrottle]
+    throttle_classes: Sequence[type[BaseThrottle]] = [FailedLoginThrottle]
 
     def handle_exception(self, exc: Exception) -> Any:
         refused = (
@@ -76,6 +77,6 @@ class LoginFailuresCounted:
         return super().handle_exception(exc)  # type: ignore[misc]
 
 
-def throttled(wait: float | None) -> None:
+def throttled(wait: float | None) -> NoReturn:
     """Raise the 429 with a Chinese message; the Retry-After header says the wait."""
     raise Throttled(wait)

@@ -31,9 +31,9 @@ def unread(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"lz_css_bundle": settings.LUZHI_CSS_BUNDLE}
     if not hasattr(request, "_lz_unread"):
-        request._lz_unread = SimpleLazyObject(lambda: unread_count(user))
+        request._lz_unread = SimpleLazyObject(lambda: unread_count(user))  # type: ignore[attr-defined]  # per request
     return {
-        "nav_unread": request._lz_unread,
+        "nav_unread": request._lz_unread,  # type: ignore[attr-defined]
         "nav_inbox_url": SimpleLazyObject(inbox_url),
         "nav_person": SimpleLazyObject(lambda: person_name(user)),
         "lz_css_bundle": settings.LUZHI_CSS_BUNDLE,

@@ -44,7 +44,7 @@ def _period_starts(today: dt.date) -> dict[str, dt.date]:
     }
 
 
-PERIOD_WORDS = {
+PERIOD_WORDS: dict[str, str] = {
     ReadingLog.Kind.ARTICLE: "本周",
     ReadingLog.Kind.TALK: "本月",
     ReadingLog.Kind.BOOK: "本季度",
@@ -79,7 +79,7 @@ def member_score(*, member: Any, year: int) -> dict[str, Any] | None:
         "qualified": qualified,
         "missing": max(Decimal(0), qualified - total).quantize(Decimal("0.01")),
         "to_excellent": max(Decimal(0), excellent - total).quantize(Decimal("0.01")),
-        "percent": int(min(100, max(0, total * 100 / qualified))) if qualified > 0 else 100,
+        "percent": int(min(Decimal(100), max(Decimal(0), total * 100 / qualified))) if qualified > 0 else 100,
     }
 
 
@@ -112,7 +112,7 @@ def member_todos(*, member: Any, today: dt.date | None = None) -> dict[str, Any]
     )
     notices = NoticeReceipt.objects.filter(member_id=member.pk, read_at__isnull=True).count()
     reading = reading_due(member_id=member.pk, today=today)
-    result = {
+    result: dict[str, Any] = {
         "invitations": _cut(invitations),
         "cosign": _cut(cosign),
         "ratings": _cut(ratings),

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from luzhi.core import clock
 from luzhi.core.conditions import q_matches
-from luzhi.core.scoping import CommitteeOwned
+from luzhi.core.scoping import CommitteeOwned, ScopedQuerySet
 from luzhi.org.models import Member, SpecialCommittee
 
 # What may fulfil a plan item: (app label, model name) per link type — looked up loosely so
@@ -51,7 +51,7 @@ class Plan(CommitteeOwned):  # 年度协商计划 / 工作要点
             raise ValidationError({"approved_at": "填写审定会议时请同时填写审定日期。"})
 
 
-class PlanItemQuerySet(models.QuerySet):
+class PlanItemQuerySet(ScopedQuerySet):
     def with_status(self, today: date | None = None) -> PlanItemQuerySet:
         """Annotate `state` (the derived status) and `is_stale` in SQL, as of `today`."""
         today = today or clock.today()
@@ -108,7 +108,7 @@ class PlanItem(CommitteeOwned):  # 督办事项: 任务清单 + 责任清单 + �
     links = models.JSONField("落实载体", default=list, blank=True)  # [{"type", "id"}]
     history = HistoricalRecords()
 
-    objects = PlanItemQuerySet.as_manager()
+    objects = PlanItemQuerySet.as_manager()  # type: ignore[misc]  # CommitteeOwned's manager, with PlanItem's own methods
 
     class Meta:
         ordering = ["deadline", "id"]

@@ -44,9 +44,9 @@ def plan_page(request: HttpRequest) -> HttpResponse:
     items = plan_item_list(viewer=request.user, today=today).filter(plan__year=year)
     status = request.GET.get("status", "")
     if status in PlanItem.Status.values:
-        items = items.filter(state=status)
+        items = items.filter(state=status)  # type: ignore[misc]  # annotated by with_status()
     elif status == "stale":
-        items = items.filter(is_stale=True)
+        items = items.filter(is_stale=True)  # type: ignore[misc]  # annotated by with_status()
     specials = visible_to(SpecialCommittee.objects.all(), request.user)
     responsible = request.GET.get("responsible", "")
     if responsible.isdigit():
@@ -125,7 +125,9 @@ def board_pdf(request: HttpRequest) -> HttpResponse:
     year, today = _year(request), clock.today()
     rows = board(viewer=request.user, year=year, today=today)
     committee = acting_committee(viewer=request.user)
-    overdue = plan_item_list(viewer=request.user, today=today).filter(plan__year=year, state=PlanItem.Status.OVERDUE)
+    overdue = plan_item_list(viewer=request.user, today=today).filter(  # type: ignore[misc]  # state: with_status()
+        plan__year=year, state=PlanItem.Status.OVERDUE
+    )
     doc = board_document(year=year, today=today, committee=committee, rows=rows, overdue=overdue)
     return document_response(doc, "pdf", f"{year}年督办公示栏", request=request)
 

@@ -121,7 +121,7 @@ def digest_due(*, now: datetime | None = None) -> int:
         .order_by("user_id", "channel", "created_at", "id")
         .values("id", "user_id", "committee_id", "channel", "target", "title")
     )
-    groups: dict[tuple[int, str, str], list[dict[str, Any]]] = defaultdict(list)
+    groups: dict[tuple[int, str, str], list[Any]] = defaultdict(list)
     for row in held:
         groups[(row["user_id"], row["channel"], row["target"])].append(row)
     day = cutoff.date().isoformat()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from luzhi.core.pages import ServiceModelForm, style_widgets
@@ -15,7 +17,7 @@ class NotificationSettingsForm(forms.ModelForm):
         fields = ["sms", "email", "wecom", "dingtalk", "digest"]
         help_texts = {"digest": "每日汇总：短信、邮件、企业微信、钉钉每天只发一条汇总；平台内消息总是即时的。"}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_widgets(self)
 

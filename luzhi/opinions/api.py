@@ -190,10 +190,11 @@ class BulletinViewSet(ScopedModelViewSet):
             title=data.get("title", "社情民意"),
         )
 
-    def perform_create(self, serializer: serializers.Serializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         super().perform_create(serializer)
+        created = serializer.instance  # set by the create
         serializer.instance = (
-            bulletin_list(viewer=self.request.user).prefetch_related("entries").get(pk=serializer.instance.pk)
+            bulletin_list(viewer=self.request.user).prefetch_related("entries").get(pk=getattr(created, "pk", None))
         )
 
     @extend_schema(responses=schema.DOCX)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -100,7 +100,7 @@ class OpinionReport(CommitteeOwned):  # 社情民意信息; `committee` is the o
             errors["content"] = f"正文不能超过{CONTENT_MAX}字（现有{len(self.content)}字），一事一报，请精简。"
         if self.title is not None and not self.title.strip():
             errors["title"] = "标题不能为空。"
-        if self.author_id and self.committee_id and self.author.committee_id != self.committee_id:
+        if self.committee_id and self.author is not None and self.author.committee_id != self.committee_id:
             errors["author"] = "作者必须是本政协委员。"
         if errors:
             raise ValidationError(errors)
@@ -110,8 +110,9 @@ class OpinionReport(CommitteeOwned):  # 社情民意信息; `committee` is the o
         """The origin sees its reports; a committee sees what it holds or held (forwarded to it)."""
         # One id list from two index scans: "origin OR EXISTS(holding)" made PostgreSQL test every
         # report of every committee (~1 s for a province's 235k reports).
-        own = OpinionReport.objects.filter(committee_id=user.committee_id).order_by().values("pk")
-        held = OpinionHolding.objects.filter(committee_id=user.committee_id).order_by().values("report_id")
+        committee_id = cast(int, user.committee_id)  # visible_to asks only for accounts of a committee
+        own = OpinionReport.objects.filter(committee_id=committee_id).order_by().values("pk")
+        held = OpinionHolding.objects.filter(committee_id=committee_id).order_by().values("report_id")
         return cls.scope_role(qs.filter(pk__in=own.union(held, all=True)), user)
 
     @classmethod
@@ -302,9 +303,9 @@ class GrassrootsRecord(CommitteeOwned):  # 民情记录: a citizen's demand, ans
             errors["demand"] = "诉求不能为空。"
         if self.citizen is not None and not self.citizen.strip():
             errors["citizen"] = "请填写群众姓名或称呼。"
-        if self.member_id and self.committee_id and self.member.committee_id != self.committee_id:
+        if self.committee_id and self.member is not None and self.member.committee_id != self.committee_id:
             errors["member"] = "只能选择本政协委员。"
-        if self.station_id and self.committee_id and self.station.committee_id != self.committee_id:
+        if self.committee_id and self.station is not None and self.station.committee_id != self.committee_id:
             errors["station"] = "只能选择本政协的站室。"
         if self.due_date and self.recorded_at and self.due_date < timezone.localdate(self.recorded_at):
             errors["due_date"] = "回应期限不能早于记录日期。"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rest_framework import serializers
 
@@ -36,7 +36,9 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class OpinionReportSerializer(LuzhiSerializer):
-    origin_committee = serializers.PrimaryKeyRelatedField(source="committee", read_only=True, label="报送政协")
+    origin_committee: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        source="committee", read_only=True, label="报送政协"
+    )
     adoptions = AdoptionSerializer(many=True, read_only=True)
     instructions = InstructionSerializer(many=True, read_only=True)
     content = serializers.CharField(label="正文", trim_whitespace=False, max_length=20000)
@@ -89,7 +91,9 @@ class AdoptSerializer(serializers.Serializer):
 
 
 class InstructionInputSerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=OpinionInstruction._meta.get_field("level").choices, label="批示层级")
+    level = serializers.ChoiceField(
+        choices=cast(Any, OpinionInstruction._meta.get_field("level").choices), label="批示层级"
+    )
     leader = serializers.CharField(max_length=100, label="批示领导")
     text = serializers.CharField(max_length=5000, label="批示内容")
     date = DateField(required=False, label="批示日期")

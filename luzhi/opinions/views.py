@@ -94,7 +94,11 @@ def opinion_create(request: AuthedHttpRequest) -> HttpResponse:
     def write(data: dict[str, Any]) -> OpinionReport:
         author = data.get("author") if on_behalf else user.member
         return services.opinion_submit(
-            actor=user, committee=user.committee, title=data["title"], content=data["content"], author=author
+            actor=user,
+            committee=user.committee,  # type: ignore[arg-type]  # None only for a superuser without one
+            title=data["title"],
+            content=data["content"],
+            author=author,
         )
 
     report = _run(form, write)
@@ -230,7 +234,8 @@ def opinion_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
         errors = "；".join(
-            f"{form.fields[k].label if k in form.fields else ''}：{'，'.join(v)}" for k, v in form.errors.items()
+            f"{form.fields[k].label if k in form.fields else ''}：{'，'.join(str(m) for m in v)}"
+            for k, v in form.errors.items()
         )
         messages.error(request, f"未保存：{errors}")
         return redirect("opinions:detail", report.pk)
@@ -286,7 +291,12 @@ def bulletin_compose(request: AuthedHttpRequest) -> HttpResponse:
         chosen.sort(key=lambda pair: pair[0])
 
     def write(data: dict[str, Any]) -> Bulletin:
-        return services.bulletin_compose(actor=user, committee=user.committee, reports=[r for _, r in chosen], **data)
+        return services.bulletin_compose(
+            actor=user,
+            committee=user.committee,  # type: ignore[arg-type]  # None only for a superuser without one
+            reports=[r for _, r in chosen],
+            **data,
+        )
 
     bulletin = _run(form, write)
     if bulletin is not None:
@@ -345,7 +355,12 @@ def grassroots_create(request: AuthedHttpRequest) -> HttpResponse:
 
     def write(data: dict[str, Any]) -> GrassrootsRecord:
         member = data.pop("member", None) if on_behalf else user.member
-        return services.grassroots_record_create(actor=user, committee=user.committee, member=member, **data)
+        return services.grassroots_record_create(
+            actor=user,
+            committee=user.committee,  # type: ignore[arg-type]  # None only for a superuser without one
+            member=member,  # type: ignore[arg-type]  # None: the service's full_clean says who is missing
+            **data,
+        )
 
     record = _run(form, write)
     if record is not None:

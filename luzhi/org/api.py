@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpResponse
 from django.urls import URLPattern
@@ -48,7 +48,7 @@ class CommitteeViewSet(ScopedModelViewSet):
     xlsx_filename = "committees"
     select_related = ("parent",)
 
-    def check_object_permissions(self, request: AuthedRequest, obj: Committee) -> None:
+    def check_object_permissions(self, request: AuthedRequest, obj: Committee) -> None:  # type: ignore[override]  # self.request
         super().check_object_permissions(request, obj)
         # Upper committees are visible (the tree is shown whole) but changed only from above.
         user = request.user
@@ -169,7 +169,7 @@ class MemberViewSet(ScopedModelViewSet):
             )
         committee = self.committee_for_write()
         accounts = None
-        if str(request.data.get("create_accounts", "")).lower() in {"1", "true", "on", "yes"}:
+        if str(cast(dict[str, Any], request.data).get("create_accounts", "")).lower() in {"1", "true", "on", "yes"}:
             try:
                 accounts = ImportAccounts(actor=request.user, committee=committee, request=request._request)
             except BulkRefused as exc:

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from django.contrib.auth.hashers import make_password
@@ -37,6 +37,8 @@ from luzhi.org.models import (
     Term,
     Unit,
 )
+
+M = TypeVar("M", bound=models.Model)
 
 SEED = 20260101
 DEMO_PASSWORD = "Luzhi#2026demo"
@@ -782,20 +784,18 @@ class _Writer:
     def __init__(self, result: DemoResult) -> None:
         self.result = result
 
-    def ensure(
-        self, model: type[models.Model], lookup: dict[str, Any], defaults: dict[str, Any] | None = None
-    ) -> models.Model:
+    def ensure(self, model: type[M], lookup: dict[str, Any], defaults: dict[str, Any] | None = None) -> M:
         existing = model._default_manager.filter(**lookup).first()
         if existing is not None:
             return existing
         return self.create(model, {**lookup, **(defaults or {})})
 
-    def create(self, model: type[models.Model], data: dict[str, Any]) -> models.Model:
+    def create(self, model: type[M], data: dict[str, Any]) -> M:
         instance = object_create(actor=None, model=model, data=data, reason=CHANGE_REASON)
         self.result.created[model._meta.label] += 1
         return instance
 
-    def ensure_named(self, model: type[models.Model], committee: Committee, rows: list[dict[str, Any]]) -> dict:
+    def ensure_named(self, model: type[Any], committee: Committee, rows: list[dict[str, Any]]) -> dict[Any, Any]:
         """Create the missing rows of a committee's named list; return them all by name."""
         have = {obj.name: obj for obj in model._default_manager.filter(committee=committee)}
         for row in rows:

@@ -24,7 +24,7 @@ def _scope_choices(form: forms.BaseForm, viewer: Any) -> None:
     """Limit every model-choice field of the form to rows the viewer may see."""
     for field in form.fields.values():
         if isinstance(field, forms.ModelChoiceField):
-            field.queryset = visible_to(field.queryset, viewer)
+            field.queryset = visible_to(field.queryset, viewer)  # type: ignore[arg-type]  # every form's has one
 
 
 class ScopedModelForm(ServiceModelForm):

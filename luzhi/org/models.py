@@ -70,7 +70,7 @@ class Committee(models.Model):  # 政协委员会: national → province → cit
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
-        path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        path = f"{self.parent.path if self.parent is not None else '/'}{self.pk}/"
         if path != self.path:
             old = self.path
             Committee.objects.filter(pk=self.pk).update(path=path)
@@ -85,8 +85,8 @@ class Committee(models.Model):  # 政协委员会: national → province → cit
         if self.level not in self._ORDER:
             return  # clean_fields reports the bad choice
         rank = self._ORDER.index(self.level)
-        if self.parent_id:
-            parent = self.parent
+        parent = self.parent if self.parent_id else None
+        if parent is not None:
             if self.pk and f"/{self.pk}/" in parent.path:
                 raise ValidationError({"parent": "不能把政协挂在自己或自己的下级之下。"})
             if rank <= self._ORDER.index(parent.level):
@@ -101,6 +101,8 @@ class Committee(models.Model):  # 政协委员会: national → province → cit
     def scope_rows(cls, qs: models.QuerySet, user: User) -> models.QuerySet:
         """A committee sees itself, its ancestors and its descendants; a unit only its own."""
         own = user.committee
+        if own is None:  # visible_to asks only for accounts of a committee
+            return qs.none()
         if user.role == Role.UNIT:
             return qs.filter(pk=own.pk)
         return qs.filter(Q(pk__in=own.ancestor_ids()) | Q(path__startswith=own.path))
@@ -131,7 +133,7 @@ class Term(CommitteeOwned):  # 届次
             raise ValidationError({"end": "结束日期必须晚于开始日期。"})
 
 
-def unique_name_per_committee(prefix: str, message: str) -> list[models.UniqueConstraint]:
+def unique_name_per_committee(prefix: str, message: str) -> list[models.BaseConstraint]:
     """A name may appear once per committee."""
     return [
         models.UniqueConstraint(
@@ -222,7 +224,10 @@ class Member(CommitteeOwned):  # 政协委员
         REMOVED = "removed", "撤销资格"
         EXITED = "exited", "退出"
 
-    Party = models.TextChoices("Party", [(code.upper(), (code, label)) for code, label in PARTIES.items()])
+    # The functional API with (value, label) pairs; the stubs know only a string of names.
+    Party = models.TextChoices(  # type: ignore[call-overload]
+        "Party", [(code.upper(), (code, label)) for code, label in PARTIES.items()]
+    )
     LEADER_POSITIONS = (Position.CHAIR, Position.VICE_CHAIR, Position.SECRETARY_GENERAL)
 
     name = NameField("姓名", max_length=50)
@@ -326,24 +331,27 @@ class Liaison(CommitteeOwned):  # 联系制度: 党员委员联系党外委员, 
             raise ValidationError({"to_member": "不能联系自己。"})
         if self.committee_id and (a.committee_id != self.committee_id or b.committee_id != self.committee_id):
             raise ValidationError({"to_member": "只能在本政协委员之间结对。"})
-        ok_from, ok_to = {
+        rules: dict[str, tuple[bool, bool]] = {
             self.Kind.PARTY_TO_NONPARTY: (a.party == "cpc", b.party != "cpc"),
             self.Kind.LEADER_TO_STANDING: (a.is_leader, b.position == Member.Position.STANDING),
             self.Kind.STANDING_TO_MEMBER: (a.is_standing, b.position == Member.Position.MEMBER),
-        }[self.kind]
+        }
+        ok_from, ok_to = rules[self.kind]
         errors = {}
         if not ok_from:
-            errors["from_member"] = {
+            need_from: dict[str, str] = {
                 self.Kind.PARTY_TO_NONPARTY: "联系人必须是中共党员委员。",
                 self.Kind.LEADER_TO_STANDING: "联系人必须是主席会议成员。",
                 self.Kind.STANDING_TO_MEMBER: "联系人必须是常委。",
-            }[self.kind]
+            }
+            errors["from_member"] = need_from[self.kind]
         if not ok_to:
-            errors["to_member"] = {
+            need_to: dict[str, str] = {
                 self.Kind.PARTY_TO_NONPARTY: "联系对象必须是党外委员。",
                 self.Kind.LEADER_TO_STANDING: "联系对象必须是常委。",
                 self.Kind.STANDING_TO_MEMBER: "联系对象必须是委员。",
-            }[self.kind]
+            }
+            errors["to_member"] = need_to[self.kind]
         if errors:
             raise ValidationError(errors)
 
@@ -351,11 +359,12 @@ class Liaison(CommitteeOwned):  # 联系制度: 党员委员联系党外委员, 
     def receivers(cls, kind: str, members: models.QuerySet) -> models.QuerySet:
         """The active members who should be on the receiving side of a liaison kind."""
         active = members.filter(status=Member.Status.ACTIVE)
-        return {
+        by_kind: dict[str, models.QuerySet] = {
             cls.Kind.PARTY_TO_NONPARTY: active.exclude(party="cpc"),
             cls.Kind.LEADER_TO_STANDING: active.filter(position=Member.Position.STANDING),
             cls.Kind.STANDING_TO_MEMBER: active.filter(position=Member.Position.MEMBER),
-        }[kind]
+        }
+        return by_kind[kind]
 
 
 class PartyOrganization(CommitteeOwned):  # 党组 / 机关党组 / 党支部
@@ -386,11 +395,12 @@ class PartyOrganization(CommitteeOwned):  # 党组 / 机关党组 / 党支部
         return self.name
 
     def clean(self) -> None:
-        if not self.parent_id:
+        if not self.parent_id or self.parent is None:
             return
         if self.committee_id and self.parent.committee_id != self.committee_id:
             raise ValidationError({"parent": "上级组织必须属于本政协。"})
-        ancestor, seen = self.parent, set()
+        ancestor: PartyOrganization | None = self.parent
+        seen: set[int] = set()
         while ancestor is not None and ancestor.pk not in seen:
             if self.pk and ancestor.pk == self.pk:
                 raise ValidationError({"parent": "上级组织不能是自己或自己的下级组织。"})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.contrib import messages
@@ -64,10 +64,10 @@ from luzhi.org.selectors import (
 )
 from luzhi.org.serializers import mask_phone
 
+M = TypeVar("M", bound=models.Model)
 
-def _save(
-    request: HttpRequest, form: forms.ModelForm, write: Callable[[dict[str, Any]], models.Model]
-) -> models.Model | None:
+
+def _save(request: HttpRequest, form: forms.ModelForm, write: Callable[[dict[str, Any]], M]) -> M | None:
     """Validate the form and call the service; on its ValidationError show the errors and save nothing."""
     if request.method != "POST" or not form.is_valid():
         return None
@@ -115,7 +115,10 @@ def member_list_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-_LABELS = {name: dict(Member._meta.get_field(name).flatchoices) for name in ("gender", "party", "position", "status")}
+_LABELS = {
+    name: dict(cast(models.Field, Member._meta.get_field(name)).flatchoices)
+    for name in ("gender", "party", "position", "status")
+}
 
 
 def _label_rows(members: Any, *, show_personal: bool) -> None:
@@ -209,9 +212,11 @@ def member_import_page(request: HttpRequest) -> HttpResponse:
                 else:
                     result = {"created": created, "accounts": accounts.result if accounts is not None else None}
             else:
-                result = {"errors": [RowError(0, "同时开通账号", e) for e in form.errors.get("create_accounts", [])]}
+                result = {
+                    "errors": [RowError(0, "同时开通账号", str(e)) for e in form.errors.get("create_accounts", [])]
+                }
         else:
-            result = {"errors": [RowError(0, "文件", e) for e in form.errors.get("file", [])]}
+            result = {"errors": [RowError(0, "文件", str(e)) for e in form.errors.get("file", [])]}
     template = "org/_import_result.html" if request.headers.get("HX-Request") else "org/member_import.html"
     context = {"form": form, "result": result, "can_create_accounts": ImportAccounts.allowed(request.user)}
     return render(request, template, context)
@@ -232,11 +237,11 @@ class ReferencePages:
     """List, create, edit and delete one kind of reference row; configured once per model."""
 
     def __init__(
-        self, *, slug: str, model: type[models.Model], fields: list[str], rule: Rule, title: str, detail: str = ""
+        self, *, slug: str, model: type[Any], fields: list[str], rule: Rule, title: str, detail: str = ""
     ) -> None:
         self.slug, self.model, self.fields, self.rule, self.title = slug, model, fields, rule, title
         self.detail = detail  # URL name of a detail page the first column links to, if any
-        self.form_class = modelform_factory(model, form=ScopedModelForm, fields=fields)
+        self.form_class: Any = modelform_factory(model, form=ScopedModelForm, fields=fields)  # takes `viewer`
 
     @property
     def urls(self) -> list[URLPattern]:

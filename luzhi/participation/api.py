@@ -219,12 +219,16 @@ class PostViewSet(ScopedModelViewSet):
     def create_object(self, data: dict[str, Any]) -> Post:
         user = self.request.user
         # The topic of the own committee is fetched unscoped by audience: a member outside it gets 403, not 404.
-        topic = Topic.objects.filter(committee_id=user.committee_id, pk=as_id(data.get("topic_id"))).first()
+        # A None id (no committee, no valid id) matches no row; the stubs want a value.
+        topic = Topic.objects.filter(
+            committee_id=user.committee_id,  # type: ignore[misc]
+            pk=as_id(data.get("topic_id")),  # type: ignore[misc]
+        ).first()
         if topic is None:
             raise Http404
         parent = None
         if data.get("parent_id") is not None:
-            parent = Post.objects.filter(topic=topic, pk=as_id(data["parent_id"])).first()
+            parent = Post.objects.filter(topic=topic, pk=as_id(data["parent_id"])).first()  # type: ignore[misc]  # None: no row
             if parent is None:
                 raise exceptions.ValidationError({"parent": ["只能回复本议题下的发言。"]})
         try:

@@ -24,7 +24,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
-def _files_field(label: str, accept: str) -> forms.Field:
+def _files_field(label: str, accept: str) -> Any:  # a form field (named `files`, like BaseForm's attribute)
     return MultipleFileField(
         label=label,
         required=False,

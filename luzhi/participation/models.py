@@ -72,7 +72,7 @@ class AudienceFields(CommitteeOwned):
         "org.MemberGroup", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="委员小组"
     )
 
-    AUDIENCE_FIELD = {
+    AUDIENCE_FIELD: dict[str, str] = {
         Audience.SECTOR: "sector",
         Audience.SPECIAL_COMMITTEE: "special_committee",
         Audience.GROUP: "group",
@@ -159,7 +159,8 @@ class Notice(AudienceFields):  # 通知公告 / 政情通报
     def scope_role(cls, qs: models.QuerySet, user: User) -> models.QuerySet:
         """Members see the notices sent to them; office and special-committee staff see all."""
         if _is_member(user):
-            return qs.filter(Exists(NoticeReceipt.objects.filter(notice=OuterRef("pk"), member_id=user.member_id)))
+            receipts = NoticeReceipt.objects.filter(notice=OuterRef("pk"), member_id=user.member_id)  # type: ignore[misc]  # a member's
+            return qs.filter(Exists(receipts))
         if user.role in (Role.OFFICE, Role.COMMITTEE_STAFF):
             return qs
         return qs.none()
@@ -356,9 +357,9 @@ class Post(CommitteeOwned):  # 议政发言: a suggestion or a reply
         errors: dict[str, str] = {}
         if self.text is not None and not self.text.strip():
             errors["text"] = "内容不能为空。"
-        if self.parent_id and self.topic_id and self.parent.topic_id != self.topic_id:
+        if self.topic_id and self.parent is not None and self.parent.topic_id != self.topic_id:
             errors["parent"] = "只能回复同一议题下的发言。"
-        if self.theme_id and self.topic_id and self.theme.topic_id != self.topic_id:
+        if self.topic_id and self.theme is not None and self.theme.topic_id != self.topic_id:
             errors["theme"] = "只能归入本议题的主题。"
         if errors:
             raise ValidationError(errors)

@@ -109,7 +109,10 @@ class TopicSerializer(LuzhiSerializer):
 class PostSerializer(LuzhiSerializer):
     topic = serializers.IntegerField(source="topic_id", label="议题")
     author_name = serializers.CharField(source="author.name", read_only=True, label="委员")
-    parent = serializers.IntegerField(source="parent_id", required=False, allow_null=True, label="回复")
+    # A field named like Field.parent (the serializer it belongs to).
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        source="parent_id", required=False, allow_null=True, label="回复"
+    )
 
     class Meta:
         model = Post

@@ -62,7 +62,7 @@ def notices_page(request: HttpRequest) -> HttpResponse:
     if kind in ("notice", "briefing"):
         qs = qs.filter(kind=kind)
     if request.GET.get("unread") == "1":
-        qs = qs.filter(my_read_at__isnull=True)
+        qs = qs.filter(my_read_at__isnull=True)  # type: ignore[misc]  # annotated by notice_list
     return render(
         request,
         "participation/notices.html",
@@ -336,7 +336,7 @@ def guests_page(request: HttpRequest) -> HttpResponse:
     writes = can(request.user, permissions.GUESTS, "write")
     form = f.GuestForm(posted(request)) if activity and writes else None
     if request.method == "POST":
-        if form is None:
+        if form is None or activity is None:  # a form only for an activity
             raise PermissionDenied("请选择活动。")
         if form.is_valid():
             try:
@@ -459,4 +459,4 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
 @rule_required(permissions.LIBRARY)
 def library_file(request: HttpRequest, pk: int) -> FileResponse:
     material = access_by_id(request.user, Material, pk)
-    return _serve(material.file, material.file.name.rsplit("/", 1)[-1] if material.file else "")
+    return _serve(material.file, material.file.name.rsplit("/", 1)[-1] if material.file and material.file.name else "")

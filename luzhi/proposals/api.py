@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -82,9 +82,9 @@ class _PageByIds(Paginator):
             # The filters (scope included) are in the subquery; the outer query only looks the ids up.
             page = full.model._default_manager.filter(pk__in=object_list.values("pk"))
             page.query.select_related = full.query.select_related
-            page = page.prefetch_related(*full._prefetch_related_lookups)
+            page = page.prefetch_related(*full._prefetch_related_lookups)  # type: ignore[attr-defined]  # not in the stubs
             object_list = page.order_by(*full.query.order_by) if full.query.order_by else page
-        return super()._get_page(object_list, number, paginator)
+        return super()._get_page(object_list, number, paginator)  # type: ignore[misc]  # Django's, not in the stubs
 
 
 class _ProposalPagination(Pagination):
@@ -168,7 +168,7 @@ class ProposalViewSet(ScopedModelViewSet):
         return qs
 
     def xlsx_headers(self) -> list[tuple[str, str]]:
-        fields = self.get_serializer().fields
+        fields = cast(serializers.Serializer, self.get_serializer()).fields
         names = ["year", "number", "title", "category", "submitter_type", "lead", "status", "units"]
         names += ["assigned_at", "due_date", "replied_at", "replied_on_time", "is_key", "supervisor", "rating"]
         return [(n, str(fields[n].label or n)) for n in names]

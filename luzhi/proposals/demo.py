@@ -535,12 +535,13 @@ class _Loader:
         Proposal.objects.filter(pk=p.pk).update(**dates)
 
     def review(self, case: Case, p: Proposal) -> None:
-        decision = {
+        decisions: dict[str, str] = {
             S.REJECTED: "reject",
             S.CONVERTED_OPINION: "convert_opinion",
             S.CONVERTED_LETTER: "convert_letter",
             S.MERGED: "merge",
-        }.get(case.fate, "accept")
+        }
+        decision = decisions.get(case.fate, "accept")
         merge_into = self.by_title[case.merge_into] if case.merge_into else None
         services.proposal_review(
             actor=self.office, proposal=p, decision=decision, reason=case.reject_reason, merge_into=merge_into

@@ -488,7 +488,7 @@ def proposal_mark_key(*, actor: Any, proposal: Proposal, supervisor: Member) -> 
 
 
 @transaction.atomic
-def proposal_supervise(*, actor: Any, proposal: Proposal, date: dt.date, note: str) -> Supervision:
+def proposal_supervise(*, actor: Any, proposal: Proposal, date: dt.date | None, note: str) -> Supervision:
     """Record one supervision activity on a key proposal (the office, or its supervising leader)."""
     permissions.require(actor, "supervise", proposal)
     advance(proposal, "supervise")
@@ -503,7 +503,7 @@ def proposal_supervise(*, actor: Any, proposal: Proposal, date: dt.date, note: s
         errors["note"] = ["请填写督办情况。"]
     if errors:
         raise ValidationError(errors)
-    record = Supervision(proposal=proposal, leader=proposal.supervisor, date=date, note=note.strip())
+    record = Supervision(proposal=proposal, leader=proposal.supervisor, date=date, note=note.strip())  # type: ignore[misc]  # a date: checked above
     record.full_clean()
     save_as(record, actor=actor)
     return record

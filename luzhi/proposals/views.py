@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -224,7 +224,7 @@ def proposal_step_page(request: HttpRequest, pk: int, step: str) -> HttpResponse
 
 
 @rule_required(permissions.PROPOSALS)
-def reply_file_page(request: HttpRequest, pk: int) -> HttpResponse:
+def reply_file_page(request: HttpRequest, pk: int) -> FileResponse:
     reply = Reply.objects.filter(pk=pk).select_related("proposal").first()
     if reply is None or not reply.file:
         raise Http404

@@ -216,7 +216,7 @@ class Sink:
 
     def __init__(self) -> None:
         self.rows: dict[type[models.Model], list[tuple]] = {}
-        self.columns: dict[type[models.Model], tuple[list[str], tuple]] = {}
+        self.columns: dict[type[models.Model], tuple[list[Any], tuple]] = {}
         self.counts: dict[str, int] = {}
         self.postgres = connection.vendor == "postgresql"
 
@@ -336,11 +336,11 @@ def generate(
             result.counts[key] = result.counts.get(key, 0) + n
         result.committees += 1
         elapsed = time.monotonic() - started
-        n = sink.counts.get
+        made_here = sink.counts.get
         progress(
             f"[{index + 1}/{len(tree)}] {committee.name}: {plan.member_count} 名委员，"
-            f"{n('activities.activity', 0)} 次活动，{n('activities.attendance', 0)} 条出席，"
-            f"{n('proposals.proposal', 0)} 件提案 — 累计 {elapsed:.0f} 秒"
+            f"{made_here('activities.activity', 0)} 次活动，{made_here('activities.attendance', 0)} 条出席，"
+            f"{made_here('proposals.proposal', 0)} 件提案 — 累计 {elapsed:.0f} 秒"
         )
     _reset_sequences(list(ids.next))
     if connection.vendor == "postgresql":
@@ -368,7 +368,7 @@ def _reset_sequences(tables: Iterable[type[models.Model]]) -> None:
     if connection.vendor != "postgresql":
         return  # SQLite's AUTOINCREMENT follows the highest id written
     with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(_NoStyle(), list(tables)):
+        for sql in connection.ops.sequence_reset_sql(_NoStyle(), list(tables)):  # type: ignore[arg-type]  # plain SQL
             cursor.execute(sql)
 
 
@@ -384,6 +384,7 @@ def _committee(index: int, level: str, parent: Committee | None, tree: list) -> 
         name = f"{CITIES[(index - 1) % len(CITIES)]}{'' if index <= len(CITIES) else index}市政协"
     else:
         siblings = [i for i, (lv, p) in enumerate(tree) if lv == "county" and p == tree[index][1]]
+        assert parent is not None  # a county has its city
         name = f"{parent.name.removesuffix('市政协')}第{siblings.index(index) + 1}{COUNTY_SUFFIX}政协"
     code = f"{99 if level == 'province' else 98}{index:04d}"
     # save(): the tree path, and the seed cadence rules every new committee gets (activities' signal).
@@ -717,11 +718,14 @@ class CommitteePlan:
             numbered = status in Proposal.PUBLIC
             if numbered:
                 number += 1
-            reviewed = submitted + timedelta(days=rng.randint(3, 20)) if status not in ("draft", "submitted") else None
+            reviewed: Any = (
+                submitted + timedelta(days=rng.randint(3, 20)) if status not in ("draft", "submitted") else None
+            )
             handled = status in Proposal.HANDLED
-            assigned = (reviewed + timedelta(days=rng.randint(1, 10))).date() if handled else None
+            assigned: Any = (reviewed + timedelta(days=rng.randint(1, 10))).date() if handled else None
             due = assigned + timedelta(days=90) if assigned else None
-            replied_at = on_time = None
+            replied_at: Any = None
+            on_time: Any = None
             rounds = 0
             if status in ("replied", "closed"):
                 replied_at = assigned + timedelta(days=rng.randint(30, 120))

@@ -61,7 +61,7 @@ def _django_400(exc: ValidationError) -> exceptions.ValidationError:
 class FileNegotiation(DefaultContentNegotiation):
     """`?format=docx|pdf|xlsx` picks a generated file, not a DRF renderer: errors still answer in JSON."""
 
-    def select_renderer(self, request: Request, renderers: list, format_suffix: str | None = None) -> tuple:
+    def select_renderer(self, request: Request, renderers: Any, format_suffix: str | None = None) -> tuple:
         return renderers[0], renderers[0].media_type
 
 
@@ -221,7 +221,7 @@ class ScoreAppealViewSet(ScopedModelViewSet):
             qs = qs.filter(status=status)
         return qs
 
-    def perform_create(self, serializer: serializers.Serializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         user = self.request.user
         member = user.member
         if member is None:

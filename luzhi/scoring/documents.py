@@ -222,7 +222,8 @@ def archive_document(*, member: Member) -> Document:
         Term.objects.filter(committee_id=member.committee_id, start__lte=today).order_by("-start").first()
     )
     years = list(range(term.start.year, min(term.end.year, today.year) + 1)) if term else [today.year]
-    rows, blocks = [], []
+    rows: list[list[object]] = []
+    blocks: list[Any] = []
     for year in years:
         data = selectors.member_year(member=member, year=year)
         if data["rule_set"] is None:
@@ -245,7 +246,7 @@ def archive_document(*, member: Member) -> Document:
                 widths=[6, 1, 1],
             ),
         ]
-    intro = [
+    intro: list[Any] = [
         Heading("一、基本情况"),
         Paragraph(
             f"{member.name}，{member.get_position_display()}"

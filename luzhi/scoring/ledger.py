@@ -252,9 +252,10 @@ def _parts(
     tz = timezone.get_current_timezone()
     since = dt.datetime(year, 1, 1, tzinfo=tz)
     until = dt.datetime(year + 1, 1, 1, tzinfo=tz)
-    bounds = {"dates": [first, last], "times": [since, until], "year": [year], ATTENDANCE: []}
+    bounds: dict[str, list[Any]] = {"dates": [first, last], "times": [since, until], "year": [year], ATTENDANCE: []}
     member = [member_id] if member_id is not None else []
-    prelude, parts = [], []
+    prelude: list[tuple[str, list[Any]]] = []
+    parts: list[tuple[str, list[Any]]] = []
     for produced, sql, kind in _families():
         if codes is not None and not produced & set(codes):
             continue
@@ -343,10 +344,10 @@ def _as_date(on_date: Any, on_at: Any) -> dt.date | None:
 def member_ledger(*, member: Member, year: int, rule_set: ScoreRuleSet | None = None) -> list[Entry]:
     """Every entry of the member's year under the rule set, by date (codes the set leaves out earn nothing)."""
     rule_set = rule_set or rule_set_for(committee_id=member.committee_id, year=year)
-    entries, union_params = entries_ctes(committee_id=member.committee_id, year=year, member_id=member.pk)
+    entries_sql, union_params = entries_ctes(committee_id=member.committee_id, year=year, member_id=member.pk)
     ctes, rule_params = _rules_cte(rule_set)
     sql = (
-        f"WITH {ctes}, {entries} SELECT e.code, e.units * r.points, e.on_date, e.on_at,"
+        f"WITH {ctes}, {entries_sql} SELECT e.code, e.units * r.points, e.on_date, e.on_at,"
         " e.source_type, e.source_id, e.title, e.link_id FROM e JOIN r ON r.code = e.code"
     )
     with connection.cursor() as cursor:

@@ -102,7 +102,8 @@ def clean_grades(grades: Any) -> list[str]:
     values = [_number(grades[g]) for g in GRADES]
     if any(v is None for v in values):
         return ["等次下限应为数。"]
-    if not values[0] > values[1] > values[2]:
+    excellent, qualified, basic = (v for v in values if v is not None)  # all three, checked above
+    if not excellent > qualified > basic:
         return ["等次下限须依次递减：优秀 > 合格 > 基本合格。"]
     return []
 

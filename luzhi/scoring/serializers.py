@@ -92,9 +92,9 @@ class LedgerEntrySerializer(serializers.Serializer):
     code = serializers.CharField()
     points = serializers.FloatField()
     date = serializers.DateField(allow_null=True)
-    source = serializers.DictField()
+    source = serializers.DictField()  # type: ignore[assignment]  # a field named like Field.source
     entry = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     title = serializers.CharField()
 
 

@@ -122,7 +122,7 @@ def appeal_create_page(request: AuthedHttpRequest) -> HttpResponse:
 def scores_page(request: AuthedHttpRequest) -> HttpResponse:
     """The committee's year: ranking with grades, warnings, and the bulletin to download."""
     year = _year(request)
-    committee_id = request.user.committee_id
+    committee_id = request.user.committee_id or 0  # a superuser has none: no rows either way
     rule_set = ScoreRuleSet.objects.filter(committee_id=committee_id, year=year).first()
     board, warned = [], []
     if rule_set is not None:
@@ -220,7 +220,11 @@ def rules_page(request: AuthedHttpRequest) -> HttpResponse:
             messages.error(request, YEAR_INVALID)
         else:
             try:
-                services.rule_set_create(actor=request.user, committee=request.user.committee, year=year)
+                services.rule_set_create(
+                    actor=request.user,
+                    committee=request.user.committee,  # type: ignore[arg-type]  # None only for a superuser without one
+                    year=year,
+                )
                 messages.success(request, f"已建立{year}年度考评细则（沿用上一年度）。")
             except ValidationError as exc:
                 messages.error(request, error_text(exc))
