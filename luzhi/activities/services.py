@@ -384,7 +384,7 @@ def agenda_set(*, actor: Any, activity: Activity, items: list[dict[str, Any]]) -
     if errors:
         raise ValidationError({"agenda": errors})
     # The hall screen keeps showing the item at the same place in the new agenda (or none).
-    current_order = activity.current_item.order if activity.current_item_id else None
+    current_order = activity.current_item.order if activity.current_item is not None else None
     activity.agenda.all().delete()
     saved = AgendaItem.objects.bulk_create(
         [
