@@ -154,7 +154,9 @@ def decision_to_plan_item(
 
     if not _is_office(actor):
         raise PermissionDenied("只有办公室可以把议定事项转为督办事项。")
-    decision = Decision.objects.select_for_update().select_related("activity", "plan_item").get(pk=decision.pk)
+    decision = (
+        Decision.objects.select_for_update(of=("self",)).select_related("activity", "plan_item").get(pk=decision.pk)
+    )
     if decision.plan_item_id:
         raise WorkflowError(f"该议定事项已转为督办事项“{decision.plan_item}”，不能重复转办。")
     activity = decision.activity
