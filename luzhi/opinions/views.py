@@ -64,6 +64,7 @@ from luzhi.opinions.selectors import (
     opinion_trail,
 )
 from luzhi.opinions.workflow import allowed_steps
+from luzhi.org.selectors import acting_committee
 
 # ---- forms ---------------------------------------------------------------------------------
 
@@ -95,7 +96,7 @@ def opinion_create(request: AuthedHttpRequest) -> HttpResponse:
         author = data.get("author") if on_behalf else user.member
         return services.opinion_submit(
             actor=user,
-            committee=user.committee,  # type: ignore[arg-type]  # None only for a superuser without one
+            committee=acting_committee(viewer=user),
             title=data["title"],
             content=data["content"],
             author=author,
@@ -293,7 +294,7 @@ def bulletin_compose(request: AuthedHttpRequest) -> HttpResponse:
     def write(data: dict[str, Any]) -> Bulletin:
         return services.bulletin_compose(
             actor=user,
-            committee=user.committee,  # type: ignore[arg-type]  # None only for a superuser without one
+            committee=acting_committee(viewer=user),
             reports=[r for _, r in chosen],
             **data,
         )
@@ -357,7 +358,7 @@ def grassroots_create(request: AuthedHttpRequest) -> HttpResponse:
         member = data.pop("member", None) if on_behalf else user.member
         return services.grassroots_record_create(
             actor=user,
-            committee=user.committee,  # type: ignore[arg-type]  # None only for a superuser without one
+            committee=acting_committee(viewer=user),
             member=member,  # type: ignore[arg-type]  # None: the service's full_clean says who is missing
             **data,
         )

@@ -21,6 +21,7 @@ from luzhi.core.roles import Role
 from luzhi.core.scoping import access_by_id, visible_to
 from luzhi.opinions.models import GrassrootsRecord
 from luzhi.org.models import Member
+from luzhi.org.selectors import acting_committee
 from luzhi.proposals.models import Proposal
 from luzhi.scoring import ledger, permissions, rules, selectors, services
 from luzhi.scoring.forms import AcceptForm, AppealForm, RefuseForm
@@ -222,7 +223,7 @@ def rules_page(request: AuthedHttpRequest) -> HttpResponse:
             try:
                 services.rule_set_create(
                     actor=request.user,
-                    committee=request.user.committee,  # type: ignore[arg-type]  # None only for a superuser without one
+                    committee=acting_committee(viewer=request.user),
                     year=year,
                 )
                 messages.success(request, f"已建立{year}年度考评细则（沿用上一年度）。")
