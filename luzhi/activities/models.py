@@ -526,6 +526,18 @@ def _meeting_readers(qs: models.QuerySet, user: User, path: str = "activity") ->
     return qs.none()
 
 
+def _records_readers(qs: models.QuerySet, user: User, *, published: models.Q) -> models.QuerySet:
+    """A meeting's records (minutes, decisions): the office all; the staff of the meeting's special
+    committee all of theirs; everyone else, as the meeting's papers, the rows matching `published`."""
+    from luzhi.core.roles import Role
+
+    if user.is_superuser or user.role == Role.OFFICE:
+        return qs
+    if user.role == Role.COMMITTEE_STAFF:
+        return _meeting_readers(qs, user)
+    return _meeting_readers(qs.filter(published), user)
+
+
 def meeting_records_readable(user: User, activity: Activity) -> bool:
     """Whether the user reads this meeting's records (result sheets…): as its papers."""
     return user.is_superuser or _meeting_readers(Activity.objects.filter(pk=activity.pk), user, path="").exists()
@@ -555,13 +567,7 @@ class Minutes(CommitteeOwned):  # 会议纪要: one per meeting, written by the 
     @classmethod
     def scope_role(cls, qs: models.QuerySet, user: User) -> models.QuerySet:
         """Drafts: the office and the meeting's special committee staff. Published: as the meeting's papers."""
-        from luzhi.core.roles import Role
-
-        if user.is_superuser or user.role == Role.OFFICE:
-            return qs
-        if user.role == Role.COMMITTEE_STAFF:
-            return _meeting_readers(qs, user)
-        return _meeting_readers(qs.filter(status=cls.Status.PUBLISHED), user)
+        return _records_readers(qs, user, published=models.Q(status=cls.Status.PUBLISHED))
 
 
 class Decision(CommitteeOwned):  # 议定事项: what the meeting decided, who does it, by when
@@ -597,14 +603,8 @@ class Decision(CommitteeOwned):  # 议定事项: what the meeting decided, who d
     @classmethod
     def scope_role(cls, qs: models.QuerySet, user: User) -> models.QuerySet:
         """The office and the meeting's staff always; others as the meeting's papers once the minutes are published."""
-        from luzhi.core.roles import Role
-
-        if user.is_superuser or user.role == Role.OFFICE:
-            return qs
-        if user.role == Role.COMMITTEE_STAFF:
-            return _meeting_readers(qs, user)
         published = Minutes.objects.filter(activity=models.OuterRef("activity"), status=Minutes.Status.PUBLISHED)
-        return _meeting_readers(qs.filter(models.Exists(published)), user)
+        return _records_readers(qs, user, published=models.Q(models.Exists(published)))
 
 
 class SeatingPlan(CommitteeOwned):  # 座次表: the hall of a meeting and who sits where
