@@ -2,7 +2,7 @@
 
 The schema is read from `/api/schema/` and every operation is called through the WSGI app (no
 server) with the role's token, on the demo committee (every app's demo rows, one login per role).
-Operations on `/{id}/` are tried on a row the role can see as well as on random ids. Checks:
+Operations on `/{id}/` are tried on the first row the role can see (on any id if it sees none). Checks:
 `not_a_server_error`, `status_code_conformance`, `content_type_conformance`,
 `response_schema_conformance`. Three runs, each its own test file so that the suite's workers share them out:
 - positive (test_fuzz.py): valid input to every operation, once for every role;
@@ -31,6 +31,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -83,15 +84,83 @@ def _first_line(error: BaseException) -> str:
     return re.sub(r"\s+", " ", text)[:600]
 
 
+# The loaded schema and the case generated for each operation, kept for the process: neither depends
+# on the role (the schema is public, and a role changes only which row an `{id}` names), so the
+# roles share one generation instead of repeating it (hypothesis's draw from an operation's JSON
+# schema costs more than the request it makes).
+_LOADED: list[Any] = []
+_CASES: dict[tuple[str, str], Any] = {}
+
+
+class _Tokens:
+    """The role's API token, issued again only once an operation has ended it (logout, revoking a device)."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.token: Any = None
+        self.key = ""
+
+    def headers(self) -> dict[str, str]:
+        if self.token is None or not type(self.token).objects.filter(pk=self.token.pk).exists():
+            self.token, self.key = device_token_create(user=self.user, name="schemathesis")
+        return {"Authorization": f"Token {self.key}"}
+
+
 def _schema(user: User, wsgi_app: Any) -> tuple[Any, dict[str, str]]:
     _, token = device_token_create(user=user, name="schemathesis")
     headers = {"Authorization": f"Token {token}"}
-    return schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app, headers=headers), headers
+    if not _LOADED:
+        _LOADED.append(schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app, headers=headers))
+    schema = _LOADED[0]
+    schema.app = wsgi_app
+    return schema, headers
+
+
+def _case(operation: Any, mode: GenerationMode) -> Any:
+    """The operation's case of the mode (hypothesis's first, simplest draw), or the error that drawing it raised."""
+    key = (mode.value, f"{operation.method.upper()} {operation.path}")
+    if key not in _CASES:
+        drawn: list[Any] = []
+
+        @settings(
+            max_examples=1,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy(generation_mode=mode))
+        def draw(case: Any) -> None:
+            drawn.append(case)
+
+        try:
+            draw()
+            _CASES[key] = drawn[0]
+        except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 — reported by the caller
+            _CASES[key] = error
+    return _CASES[key]
+
+
+def _for_user(case: Any, ids: list[int]) -> Any:
+    """The case on a row the user can see, when its path names one and the case leaves the path valid."""
+    path = case.meta.components.get(ParameterLocation.PATH) if case.meta is not None else None
+    if not ids or (path is not None and path.mode.is_negative):
+        return case.derive()
+    mine = case.derive()
+    mine.path_parameters["id"] = ids[0]
+    return mine
 
 
 def _check_every_operation(user: User, wsgi_app: Any, mode: GenerationMode) -> list[str]:
-    """Call every operation with cases of the mode; the failures, one line each."""
-    schema, headers = _schema(user, wsgi_app)
+    """Call every operation with cases of the mode; the failures, one line each.
+
+    Each operation gets MAX_EXAMPLES cases: the shared first one (on the first row the user can see
+    if the path names a row), then, when LUZHI_FUZZ_EXAMPLES asks for more, hypothesis's further
+    draws for this user.
+    """
+    schema, _ = _schema(user, wsgi_app)
+    tokens = _Tokens(user)
     failures: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -99,29 +168,46 @@ def _check_every_operation(user: User, wsgi_app: Any, mode: GenerationMode) -> l
         if label in KNOWN:
             print(f"KNOWN, not checked: {label} — {KNOWN[label]}")
             continue
-
-        @settings(
-            max_examples=MAX_EXAMPLES,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=_strategy(operation, user, mode))
-        def run(case: Any) -> None:
-            # A token per case: logging out or revoking a device (both are operations here) ends the token it used.
-            _, token = device_token_create(user=user, name="schemathesis")
-            case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
-
-        try:
-            run()
-        except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 — all failures reported together
-            if mode.is_negative and isinstance(error, Unsatisfiable):
+        case = _case(operation, mode)
+        if isinstance(case, BaseException):
+            if mode.is_negative and isinstance(case, Unsatisfiable):
                 print(f"No invalid case for {label}: nothing in its schema can be made invalid")
-                continue
+            else:
+                failures.append(f"{label}: {_first_line(case)}")
+            continue
+        ids = _visible_ids(operation.path, user) if "{id}" in operation.path else []
+        try:
+            _for_user(case, ids).call_and_validate(headers=tokens.headers(), checks=CHECKS)
+        except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 — all failures reported together
             failures.append(f"{label}: {_first_line(error)}")
+            continue
+        if MAX_EXAMPLES > 1:
+            failures.extend(_more_examples(operation, user, mode, tokens, label))
     return failures
+
+
+def _more_examples(operation: Any, user: User, mode: GenerationMode, tokens: _Tokens, label: str) -> list[str]:
+    """Hypothesis's further draws for the user (LUZHI_FUZZ_EXAMPLES > 1, a deeper local search)."""
+
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=_strategy(operation, user, mode))
+    def run(case: Any) -> None:
+        case.call_and_validate(headers=tokens.headers(), checks=CHECKS)
+
+    try:
+        run()
+    except Unsatisfiable:
+        return []
+    except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 — all failures reported together
+        return [f"{label}: {_first_line(error)}"]
+    return []
 
 
 def _resources(schema: Any) -> list[str]:

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.core.errors import NoLinksFound
 
-from luzhi.accounts.services import device_token_create
 from tests.api.fuzzing import (
     CHECKS,
     KNOWN,
@@ -19,6 +18,7 @@ from tests.api.fuzzing import (
     _first_line,
     _resources,
     _schema,
+    _Tokens,
 )
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +33,7 @@ def test_linked_operations_chained_answer_as_documented(role, demo_users, wsgi_a
     """
     user = demo_users[role]
     schema, headers = _schema(user, wsgi_app)
+    tokens = _Tokens(user)
     failures: dict[str, str] = {}
     calls: list[str] = []
     linked: list[str] = []
@@ -65,9 +66,8 @@ def test_linked_operations_chained_answer_as_documented(role, demo_users, wsgi_a
                 return super().step(input)
 
             def get_call_kwargs(self, case: Any) -> dict[str, Any]:
-                # A token per call: a chain may log its device out (auth/logout/, auth/devices/{id}/).
-                _, token = device_token_create(user=user, name="schemathesis")
-                return {"headers": {"Authorization": f"Token {token}"}}
+                # A chain may log its device out (auth/logout/, auth/devices/{id}/): then a new token.
+                return {"headers": tokens.headers()}
 
             def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
                 check(response, case)
