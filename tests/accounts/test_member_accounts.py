@@ -65,6 +65,7 @@ def test_all_active_members_get_accounts_sms_and_letters(users, committee, roste
     assert created[roster["nophone1"].pk]["username"] == f"m{committee.pk}-{roster['nophone1'].pk}"
     assert not created[roster["nophone1"].pk]["sms"]
     accounts = User.objects.filter(member__in=[m.pk for m in roster.values()])
+    assert accounts.count() == len(created)  # the check below reads every account made, not none
     assert all(u.must_change_password and u.role == "member" and u.committee == committee for u in accounts)
 
     # the texts: the real password went out, only a redacted copy stays

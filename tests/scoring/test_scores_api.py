@@ -123,6 +123,7 @@ def test_warning_boundaries(api, users, year, rule_set, committee):
         for w in api(users["office"]).get("/api/v1/scores/warnings/?year=2025").json()
     }
     assert "plenary_absences" not in rows.get(d.pk, set()) and "plenary_absences" not in rows.get(b.pk, set())
+    assert rows, "the unqualified members are still warned"
     assert all("no_output" not in codes for codes in rows.values())
 
 

@@ -47,5 +47,7 @@ def test_the_top_auditor_still_does_not_see_lower_committees_entries(committee, 
     client.post(reverse("login"), {"username": users["office"].username, "password": "Wrong#password1"})
     province_auditor = make_user("auditor", committee.parent.parent)
     rows = api(province_auditor).get("/api/v1/audit/?page_size=100").json()["results"]
-    assert users["office"].username not in _failed_names(rows)
+    # The failed login was recorded (for the county) — the auditor above is kept from it, not shown nothing.
+    assert AuditEntry.objects.filter(action="login_failed", committee_id=committee.pk).exists()
+    assert rows and users["office"].username not in _failed_names(rows)
     assert all(row["committee"] in (None, province_auditor.committee_id) for row in rows)
