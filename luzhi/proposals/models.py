@@ -264,6 +264,7 @@ class Reply(models.Model):  # 答复
     text = models.TextField("答复内容")
     # The storage path of the document (a plain path: core.audit records field values as JSON).
     file = models.CharField("答复文件", max_length=300, blank=True)
+    file_name = models.CharField("答复文件名", max_length=200, blank=True)  # as uploaded; stored under a random one
     replied_at = models.DateField("答复日期")
     on_time = models.BooleanField("按期")
     round = models.PositiveSmallIntegerField("轮次", default=1)

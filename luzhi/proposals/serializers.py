@@ -14,7 +14,8 @@ class ReplySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Reply
-        fields = ["id", "unit", "category", "text", "file", "replied_at", "on_time", "round"]
+        fields = ["id", "unit", "category", "text", "file", "file_name", "replied_at", "on_time", "round"]
+        read_only_fields = ["file_name"]
 
     def get_file(self, obj: Reply) -> str | None:
         return reverse("proposals:reply-file", args=[obj.pk]) if obj.file else None

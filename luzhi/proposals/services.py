@@ -19,7 +19,7 @@ from luzhi.core import clock, similarity
 from luzhi.core.audit import delete_as, save_as
 from luzhi.core.errors import WorkflowError
 from luzhi.core.roles import Role
-from luzhi.core.uploads import sniff_upload
+from luzhi.core.uploads import named_as, sniff_upload
 from luzhi.core.workdays import add_workdays
 from luzhi.notifications.services import notify
 from luzhi.org.models import Member, Unit
@@ -421,6 +421,7 @@ def proposal_reply(*, actor: Any, proposal: Proposal, category: str, text: str, 
     if file is not None:
         _, kind = sniff_upload(file, field="file", accept="document")
         name = f"proposals/replies/{proposal.committee_id}/{proposal.pk}/{uuid.uuid4().hex}.{kind}"
+        reply.file_name = named_as(str(getattr(file, "name", "") or "答复"), kind)[:200]
         reply.file = default_storage.save(name, file)
     save_as(reply, actor=actor)
     if proposal.replied_on_time is None:
@@ -442,7 +443,8 @@ def proposal_evaluate(*, actor: Any, proposal: Proposal, rating: str, comment: s
     """Rate the reply as the lead proposer; the first 不满意 sends the case back for another reply."""
     permissions.require(actor, "evaluate", proposal)
     if rating not in Evaluation.Rating.values:
-        raise ValidationError({"rating": [f"rating 应为 {', '.join(Evaluation.Rating.values)} 之一。"]})
+        # No default: a rating closes the case, so it is never assumed (an empty one is refused).
+        raise ValidationError({"rating": ["请选择评价：满意、基本满意或不满意。"]})
     proposal = _locked(proposal)
     first_unsatisfied = (
         rating == Evaluation.Rating.UNSATISFIED

@@ -33,12 +33,13 @@ from luzhi.core.pages import (
 from luzhi.core.permissions import can
 from luzhi.core.roles import Role
 from luzhi.core.scoping import access_by_id, visible_to
+from luzhi.core.text import pinyin_key
 from luzhi.core.uploads import upload_response
 from luzhi.org.models import Member, Unit
 from luzhi.proposals import permissions, selectors, services
 from luzhi.proposals.documents import compilation_document, reply_document
 from luzhi.proposals.forms import ProposalForm
-from luzhi.proposals.models import Proposal, Reply
+from luzhi.proposals.models import Evaluation, Proposal, ProposalUnit, Reply
 from luzhi.proposals.workflow import allowed
 
 
@@ -131,9 +132,8 @@ def _steps(user: Any, p: Proposal) -> dict[str, bool]:
     }
 
 
-@rule_required(permissions.PROPOSALS)
-def proposal_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
-    p = _case(request, pk)
+def _detail(request: HttpRequest, p: Proposal, *, posted: Any = None, failed: str = "") -> HttpResponse:
+    """The case page; after a refused step, with what was posted so the form keeps the choices."""
     steps = _steps(request.user, p)
     context: dict[str, Any] = {
         "p": p,
@@ -141,16 +141,42 @@ def proposal_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
         "adjust_deadline": services.adjust_deadline(p),
         "supervisions": list(p.supervisions.select_related("leader")) if p.is_key else [],
         "today": clock.today(),
+        "posted": posted if posted is not None else {},
+        "failed": failed,
+        "ratings": Evaluation.Rating.choices,
     }
     if steps["review"]:
         context["similar"] = selectors.proposal_similar(viewer=request.user, text=p.text, limit=5, exclude_id=p.pk)
     if steps["assign"]:
-        context["units"] = visible_to(Unit.objects.all(), request.user).order_by("name")
+        context.update(_assign_choices(request.user, posted if failed == "assign" else None))
     if steps["mark_key"]:
         context["leaders"] = [
             m for m in visible_to(Member.objects.all(), request.user).filter(position__in=Member.LEADER_POSITIONS)
         ]
     return render(request, "proposals/detail.html", context)
+
+
+def _search_key(name: str) -> str:
+    """What the unit filter box matches: the name, its pinyin and its initials (县住建局 → xzjj)."""
+    syllables = pinyin_key(name)[0].split()
+    return f"{name} {''.join(syllables)} {''.join(s[0] for s in syllables if s)}".lower()
+
+
+def _assign_choices(user: Any, posted: Any) -> dict[str, Any]:
+    """The units to hand a case to, by pinyin, with the lead and co-units chosen in a refused post."""
+    units = sorted(visible_to(Unit.objects.all(), user).only("pk", "name"), key=lambda u: pinyin_key(u.name))
+    chosen_lead = as_id(posted.get("lead_unit", "")) if posted is not None else None
+    chosen_co = {as_id(v) for v in posted.getlist("co_units")} if posted is not None else set()
+    return {
+        "units": [{"pk": u.pk, "name": u.name, "search": _search_key(u.name), "co": u.pk in chosen_co} for u in units],
+        "chosen_lead": chosen_lead,
+        "chosen_due": posted.get("due_date", "") if posted is not None else "",
+    }
+
+
+@rule_required(permissions.PROPOSALS)
+def proposal_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _case(request, pk))
 
 
 @require_POST
@@ -214,13 +240,46 @@ def proposal_step_page(request: HttpRequest, pk: int, step: str) -> HttpResponse
     if step not in calls:
         raise Http404
     try:
-        calls[step]()
-        messages.success(request, "操作成功。")
+        result = calls[step]()
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     except (WorkflowError, PermissionDenied, ValueError) as exc:
         messages.error(request, getattr(exc, "message", None) or str(exc) or "无权这样做。")
-    return redirect("proposals:detail", p.pk)
+    else:
+        messages.success(request, _done(step, p, result))
+        return redirect("proposals:detail", p.pk)
+    # Refused: the case page again, its forms holding what was chosen, nothing saved.
+    return _detail(request, _case(request, pk), posted=data, failed=step)
+
+
+def _done(step: str, p: Proposal, result: Any) -> str:
+    """What a step did, in the words of the case (not 操作成功)."""
+    if step == "review":
+        return {
+            Proposal.Status.ACCEPTED: f"已立案，编号第{p.number}号。",
+            Proposal.Status.REJECTED: "已作不立案处理，已通知提案人。",
+            Proposal.Status.CONVERTED_OPINION: "已转为社情民意信息。",
+            Proposal.Status.CONVERTED_LETTER: "已转为意见建议。",
+            Proposal.Status.MERGED: f"已并入“{p.merged_into}”。",
+        }.get(p.status, "已审查。")
+    if step == "assign":
+        links = ProposalUnit.objects.filter(proposal=p).select_related("unit").order_by("-role", "id")  # lead before co
+        units = "、".join(f"{link.unit.name}（{link.get_role_display()}）" for link in links)
+        return f"已交办给{units}，办理期限{p.due_date:%Y年%m月%d日}。"
+    if step == "reply":
+        return f"已答复（{result.get_category_display()}），已请提案人评价。"
+    if step == "evaluate":
+        if p.status == Proposal.Status.CLOSED:
+            return f"已评价：{result.get_rating_display()}，提案办结。"
+        return f"已评价：{result.get_rating_display()}，提案退回承办单位重新办理。"
+    return {
+        "submit": "提案已提交，等待提案委员会审查。",
+        "cosign": "已确认联名。",
+        "adjust": "调整申请已送提案委员会。",
+        "co_opinion": "协办意见已送主办单位。",
+        "mark_key": f"已列为重点提案，督办领导：{p.supervisor.name if p.supervisor else ''}。",
+        "supervise": "已记录督办活动。",
+    }.get(step, "已完成。")
 
 
 @rule_required(permissions.PROPOSALS)
@@ -229,7 +288,9 @@ def reply_file_page(request: HttpRequest, pk: int) -> FileResponse:
     if reply is None or not reply.file:
         raise Http404
     _case(request, reply.proposal_id)
-    return upload_response(default_storage.open(reply.file, "rb"), name=reply.file.rsplit("/", 1)[-1])
+    # Served under the name it was uploaded with (RFC 5987 filename*= for the Chinese), else the stored one.
+    name = reply.file_name or reply.file.rsplit("/", 1)[-1]
+    return upload_response(default_storage.open(reply.file, "rb"), name=name)
 
 
 @rule_required(permissions.PROPOSALS)

@@ -1,0 +1,119 @@
+"""Issue #17, what a new user runs into on the proposal pages: each test failed before its fix."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from django.contrib.messages import get_messages
+from django.test import Client
+
+from luzhi.proposals.models import Evaluation, Proposal
+from tests import factories as f
+
+
+def client(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def said(response: Any) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+# ---- 1. rating a reply -------------------------------------------------------------------------
+
+
+def test_rating_form_has_no_preselected_choice_and_asks_to_confirm(people: Any, case: Any) -> None:
+    p = case("replied")
+    page = client(people.lead).get(f"/proposals/{p.pk}/").content.decode()
+    form = page[page.index("评价答复") - 300 : page.index("提交评价")]
+    assert 'name="rating"' in form and "checked" not in form
+    assert "data-confirm=" in form
+
+
+def test_rating_without_a_choice_is_refused_in_chinese_and_nothing_saved(people: Any, case: Any) -> None:
+    p = case("replied")
+    r = client(people.lead).post(f"/proposals/{p.pk}/evaluate/", {"comment": "很好"}, follow=True)
+    p.refresh_from_db()
+    assert p.status == "replied" and not Evaluation.objects.exists()
+    assert any("请选择评价" in m for m in said(r))
+    assert "很好" in r.content.decode()  # the comment typed is kept on the form
+
+
+def test_rating_says_what_happened(people: Any, case: Any) -> None:
+    p = case("replied")
+    r = client(people.lead).post(f"/proposals/{p.pk}/evaluate/", {"rating": "satisfied"}, follow=True)
+    assert "已评价：满意，提案办结。" in said(r)
+
+
+# ---- 2. assigning units ------------------------------------------------------------------------
+
+
+def test_assign_form_keeps_the_choices_after_an_error(people: Any, case: Any, committee: Any) -> None:
+    p = case("accepted")
+    extra = f.UnitFactory(committee=committee, name="县住建局")
+    r = client(people.office).post(
+        f"/proposals/{p.pk}/assign/",
+        {"lead_unit": extra.pk, "co_units": [people.co_unit.unit.pk], "due_date": "2000-01-01"},
+        follow=True,
+    )
+    p.refresh_from_db()
+    assert p.status == "accepted"
+    page = r.content.decode()
+    assert any("办理期限" in m for m in said(r))
+    assert re.search(rf'<option value="{extra.pk}" selected>', page)
+    assert re.search(rf'name="co_units" value="{people.co_unit.unit.pk}"[^>]*checked', page)
+
+
+def test_assign_units_sorted_by_pinyin_as_touchable_checkboxes(people: Any, case: Any, committee: Any) -> None:
+    p = case("accepted")
+    for name in ("县住建局", "县教育局", "县财政局"):  # code points: 住 < 教 < 财; pinyin: cai < jiao < zhu
+        f.UnitFactory(committee=committee, name=name)
+    page = client(people.office).get(f"/proposals/{p.pk}/").content.decode()
+    co = page[page.index('id="co-units"') :]
+    assert co.index("县财政局") < co.index("县教育局") < co.index("县住建局")
+    assert 'type="checkbox" name="co_units"' in co and "data-lz-filter" in page
+    lead = page[page.index('name="lead_unit"') : page.index("</select>", page.index('name="lead_unit"'))]
+    assert '<option value="" selected>' in lead or '<option value="">' in lead  # no unit chosen for the clerk
+
+
+def test_assign_says_which_units(people: Any, case: Any) -> None:
+    p = case("accepted")
+    r = client(people.office).post(
+        f"/proposals/{p.pk}/assign/",
+        {"lead_unit": people.unit.unit.pk, "co_units": [people.co_unit.unit.pk]},
+        follow=True,
+    )
+    text = "；".join(said(r))
+    assert f"已交办给{people.unit.unit.name}（主办）" in text and f"{people.co_unit.unit.name}（协办）" in text
+
+
+# ---- 6. messages that say what happened --------------------------------------------------------
+
+
+def test_accept_and_reply_say_what_happened(people: Any, case: Any) -> None:
+    p = case("submitted")
+    r = client(people.office).post(f"/proposals/{p.pk}/review/", {"decision": "accept"}, follow=True)
+    assert "已立案，编号第1号。" in said(r)
+    client(people.office).post(f"/proposals/{p.pk}/assign/", {"lead_unit": people.unit.unit.pk})
+    r = client(people.unit).post(f"/proposals/{p.pk}/reply/", {"category": "B", "text": "列入计划。"}, follow=True)
+    assert any(m.startswith("已答复（B类") for m in said(r))
+    assert "操作成功。" not in said(r)
+
+
+# ---- 7. reply files keep their names -----------------------------------------------------------
+
+
+def test_reply_file_downloads_under_its_original_name(people: Any, case: Any) -> None:
+    p = case("assigned")
+    upload = io.BytesIO(b"%PDF-1.7\n" + b"0" * 100)
+    upload.name = "关于道路修缮的答复.pdf"
+    client(people.unit).post(f"/proposals/{p.pk}/reply/", {"category": "A", "text": "已办结。", "file": upload})
+    reply = Proposal.objects.get(pk=p.pk).replies.get()
+    r = client(people.lead).get(f"/proposals/replies/{reply.pk}/file/")
+    assert r.status_code == 200
+    assert "filename*=utf-8''%E5%85%B3%E4%BA%8E" in r["Content-Disposition"]
+    assert "%E7%AD%94%E5%A4%8D.pdf" in r["Content-Disposition"]
