@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from luzhi.core import clock
+from luzhi.core import clock, once
 from luzhi.core.audit import save_as
 from luzhi.core.errors import WorkflowError
 from luzhi.core.roles import Role
@@ -90,8 +90,9 @@ def opinion_submit(
     source_proposal_id: int | None = None,
     note: str = "",
     allow_long: bool = False,
+    once_token: str = "",
 ) -> OpinionReport:
-    """Submit a report to the own committee's office; the committee holds it first."""
+    """Submit a report to the own committee's office; the committee holds it first (once per form render)."""
     report = OpinionReport(
         committee=committee,
         holder=committee,
@@ -107,6 +108,7 @@ def opinion_submit(
     OpinionHolding.objects.create(report=report, committee=committee)
     _index(report, committee.pk)
     _event(report, actor=actor, kind=OpinionEvent.Kind.SUBMITTED, committee=committee, note=note)
+    once.spend(user=actor, token=once_token, obj=report)
     return report
 
 

@@ -6,11 +6,15 @@ from typing import Any
 
 from django import forms
 
+from luzhi.core.once import once_field
 from luzhi.core.pages import VersionedModelForm
 from luzhi.proposals.models import Proposal
 
 
 class ProposalForm(VersionedModelForm):
+    once = once_field()
+    confirm_duplicate = forms.BooleanField(label="我确认这不是重复提交", required=False)
+
     class Meta:
         model = Proposal
         fields = ["title", "category", "submitter_type", "reason", "suggestions"]

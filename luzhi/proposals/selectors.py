@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from luzhi.core import clock, similarity
 from luzhi.core.scoping import visible_to
@@ -26,6 +27,16 @@ def proposal_list(*, viewer: Any) -> QuerySet[Any]:
         "evaluations",
     )
     return visible_to(qs, viewer)
+
+
+def proposal_same_recent(*, lead_id: int, title: str, reason: str, suggestions: str) -> Proposal | None:
+    """Return the lead's proposal of the last day with the same title or the same text, if any."""
+    since = timezone.now() - dt.timedelta(days=1)
+    same = Q(title=title.strip()) | Q(reason=reason.strip(), suggestions=suggestions.strip())
+    found: Proposal | None = (
+        Proposal.objects.filter(lead_id=lead_id, created_at__gte=since).filter(same).order_by("-id").first()
+    )
+    return found
 
 
 def proposal_similar(*, viewer: Any, text: str, limit: int = 5, exclude_id: int | None = None) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
-from luzhi.core import clock, similarity
+from luzhi.core import clock, once, similarity
 from luzhi.core.audit import delete_as, save_as
 from luzhi.core.errors import WorkflowError
 from luzhi.core.roles import Role
@@ -91,8 +91,8 @@ def _set_cosigners(*, actor: Any, proposal: Proposal, cosigners: list[Member]) -
 
 
 @transaction.atomic
-def proposal_create(*, actor: Any, committee: Any, data: dict[str, Any]) -> Proposal:
-    """Write a draft proposal with the actor as its lead proposer."""
+def proposal_create(*, actor: Any, committee: Any, data: dict[str, Any], once_token: str = "") -> Proposal:
+    """Write a draft proposal with the actor as its lead proposer (once per form render: core.once)."""
     cosigners = list(data.pop("cosigners", []) or [])
     fields = {k: v for k, v in data.items() if k in EDITABLE}
     proposal = Proposal(committee=committee, lead=_member_of(actor), year=clock.today().year, **fields)
@@ -101,6 +101,7 @@ def proposal_create(*, actor: Any, committee: Any, data: dict[str, Any]) -> Prop
     proposal.full_clean()
     save_as(proposal, actor=actor)
     _set_cosigners(actor=actor, proposal=proposal, cosigners=_check_cosigners(proposal, cosigners))
+    once.spend(user=actor, token=once_token, obj=proposal)
     return proposal
 
 

@@ -13,12 +13,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from luzhi.accounts.requests import AuthedHttpRequest
-from luzhi.core import clock
+from luzhi.core import clock, once
 from luzhi.core.api import as_id
 from luzhi.core.documents import document_response
 from luzhi.core.errors import WorkflowError
@@ -78,32 +79,62 @@ def proposal_list_page(request: AuthedHttpRequest) -> HttpResponse:
 def proposal_form_page(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
     instance = _case(request, pk) if pk else None
     form = ProposalForm(posted(request), instance=instance)
+    duplicate = None
+    if request.method == "POST" and instance is None:
+        # Back and submit again: the form's token already made a proposal; show it, make no second.
+        made = once.prior(user=request.user, token=request.POST.get(once.FIELD, ""), model=Proposal)
+        if made is not None:
+            messages.info(request, "这份提案刚才已经保存，没有重复创建。")
+            return redirect("proposals:detail", made)
     if request.method == "POST" and form.is_valid():
-        try:
-            if instance is None:
-                proposal = services.proposal_create(
-                    actor=request.user, committee=request.user.committee, data=dict(form.cleaned_data)
-                )
-            else:
-                proposal = services.proposal_update(actor=request.user, proposal=instance, data=dict(form.cleaned_data))
-            if "submit" in request.POST:
-                services.proposal_submit(actor=request.user, proposal=proposal)
-                messages.success(request, "提案已提交，等待提案委员会审查。")
-            else:
-                messages.success(request, "草稿已保存。")
-            return redirect("proposals:detail", proposal.pk)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except (WorkflowError, PermissionDenied) as exc:
-            form.add_error(None, getattr(exc, "message", None) or str(exc))
-    return render(request, "proposals/form.html", {"form": form, "proposal": instance})
+        data = dict(form.cleaned_data)
+        if instance is None and not data.pop("confirm_duplicate", False) and request.user.member_id:
+            duplicate = selectors.proposal_same_recent(
+                lead_id=request.user.member_id,
+                title=data["title"],
+                reason=data["reason"],
+                suggestions=data["suggestions"],
+            )
+        if duplicate is None:
+            try:
+                return _save_proposal(request, instance, data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except (WorkflowError, PermissionDenied) as exc:
+                form.add_error(None, getattr(exc, "message", None) or str(exc))
+            except IntegrityError:  # the same token spent by a concurrent post: that one made it
+                made = once.prior(user=request.user, token=data.get(once.FIELD, ""), model=Proposal)
+                if made is None:
+                    raise
+                messages.info(request, "这份提案刚才已经保存，没有重复创建。")
+                return redirect("proposals:detail", made)
+    return render(request, "proposals/form.html", {"form": form, "proposal": instance, "duplicate": duplicate})
 
 
+def _save_proposal(request: AuthedHttpRequest, instance: Proposal | None, data: dict[str, Any]) -> HttpResponse:
+    token = data.pop(once.FIELD, "") or ""
+    data.pop("confirm_duplicate", None)
+    with transaction.atomic():
+        if instance is None:
+            proposal = services.proposal_create(
+                actor=request.user, committee=request.user.committee, data=data, once_token=token
+            )
+        else:
+            proposal = services.proposal_update(actor=request.user, proposal=instance, data=data)
+        if "submit" in request.POST and proposal.status == Proposal.Status.DRAFT:
+            services.proposal_submit(actor=request.user, proposal=proposal)
+            messages.success(request, "提案已提交，等待提案委员会审查。")
+        else:
+            messages.success(request, "已保存。" if proposal.status != Proposal.Status.DRAFT else "草稿已保存。")
+    return redirect("proposals:detail", proposal.pk)
+
+
+@require_POST
 @rule_required(permissions.SIMILAR)
 def similar_panel(request: HttpRequest) -> HttpResponse:
-    """The htmx panel beside the write form: similar proposals of this and past years."""
-    text = " ".join(request.GET.get(k, "") for k in ("title", "reason", "suggestions")).strip()
-    exclude = request.GET.get("exclude", "")
+    """The htmx panel beside the write form: similar proposals of this and past years (POST: long texts)."""
+    text = " ".join(request.POST.get(k, "") for k in ("title", "reason", "suggestions")).strip()
+    exclude = request.POST.get("exclude", "")
     rows = []
     if len(text) >= 4:
         rows = selectors.proposal_similar(viewer=request.user, text=text[:5000], limit=5, exclude_id=as_id(exclude))

@@ -117,3 +117,58 @@ def test_reply_file_downloads_under_its_original_name(people: Any, case: Any) ->
     assert r.status_code == 200
     assert "filename*=utf-8''%E5%85%B3%E4%BA%8E" in r["Content-Disposition"]
     assert "%E7%AD%94%E5%A4%8D.pdf" in r["Content-Disposition"]
+
+
+# ---- 3. back and submit again ------------------------------------------------------------------
+
+PROPOSAL = {
+    "title": "关于修缮乡村道路的建议",
+    "category": "urban",
+    "submitter_type": "member",
+    "reason": "路坏了。",
+    "suggestions": "修路。",
+    "submit": "1",
+}
+
+
+def token_of(page: str) -> str:
+    found = re.search(r'name="once" value="([0-9a-f]{32})"', page)
+    assert found, "the create form carries a one-time token"
+    return found.group(1)
+
+
+def test_resubmitting_the_same_form_render_creates_one_proposal(people: Any) -> None:
+    c = client(people.lead)
+    token = token_of(c.get("/proposals/new/").content.decode())
+    first = c.post("/proposals/new/", {**PROPOSAL, "once": token})
+    again = c.post("/proposals/new/", {**PROPOSAL, "once": token}, follow=True)
+    p = Proposal.objects.get()
+    assert first["Location"] == f"/proposals/{p.pk}/"
+    assert again.redirect_chain[-1][0] == f"/proposals/{p.pk}/"
+    assert any("没有重复创建" in m for m in said(again))
+    assert token_of(c.get("/proposals/new/").content.decode()) != token  # each render a new one
+
+
+def test_same_title_within_a_day_asks_to_confirm(people: Any) -> None:
+    c = client(people.lead)
+    c.post("/proposals/new/", {**PROPOSAL, "once": token_of(c.get("/proposals/new/").content.decode())})
+    token = token_of(c.get("/proposals/new/").content.decode())
+    r = c.post("/proposals/new/", {**PROPOSAL, "once": token})
+    assert r.status_code == 200 and "一天内已写过相同的提案" in r.content.decode()
+    assert Proposal.objects.count() == 1
+    r = c.post("/proposals/new/", {**PROPOSAL, "once": token, "confirm_duplicate": "on"})
+    assert r.status_code == 302 and Proposal.objects.count() == 2
+
+
+# ---- 5. the 相似提案 panel -----------------------------------------------------------------------
+
+
+def test_similar_panel_updates_after_a_pause_by_post(people: Any, case: Any) -> None:
+    case("accepted", title="关于发展农村互助养老的建议", reason="建设互助幸福院，低龄老人照顾高龄老人。")
+    page = client(people.lead).get("/proposals/new/").content.decode()
+    panel = page[page.index('id="similar"') : page.index(">", page.index('id="similar"'))]
+    assert 'hx-post="/proposals/similar/"' in panel and "keyup changed delay:600ms" in panel
+    assert client(people.lead).get("/proposals/similar/").status_code == 405
+    long_reason = "建设互助幸福院，低龄老人照顾高龄老人。" * 30  # beyond a request line once URL-encoded
+    r = client(people.lead).post("/proposals/similar/", {"title": "农村互助养老", "reason": long_reason})
+    assert "农村互助养老" in r.content.decode() and "没有找到" not in r.content.decode()
