@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from luzhi.core import clock, similarity
 from luzhi.core.scoping import visible_to
-from luzhi.proposals.models import Evaluation, Proposal, ProposalUnit
+from luzhi.proposals.models import Cosignature, Evaluation, Proposal, ProposalUnit
 
 SIMILARITY_NAMESPACE = "proposal"
 REMIND_DAYS = 7
@@ -20,11 +20,12 @@ REMIND_DAYS = 7
 def proposal_list(*, viewer: Any) -> QuerySet[Any]:
     """Return the proposals the viewer may see, with everything a list shows fetched in a fixed number of queries."""
     qs = Proposal.objects.select_related("lead", "supervisor", "sector").prefetch_related(
-        "cosignatures",
+        Prefetch("cosignatures", Cosignature.objects.select_related("member")),
         # The lead unit before its co-units.
         Prefetch("units", ProposalUnit.objects.select_related("unit").order_by("-role", "id")),
         "replies",
         "evaluations",
+        "attachments",
     )
     return visible_to(qs, viewer)
 

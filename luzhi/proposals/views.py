@@ -39,8 +39,8 @@ from luzhi.core.uploads import upload_response
 from luzhi.org.models import Member, Unit
 from luzhi.proposals import permissions, selectors, services
 from luzhi.proposals.documents import compilation_document, reply_document
-from luzhi.proposals.forms import ProposalForm
-from luzhi.proposals.models import Evaluation, Proposal, ProposalUnit, Reply
+from luzhi.proposals.forms import ProposalForm, search_key
+from luzhi.proposals.models import Evaluation, Proposal, ProposalAttachment, ProposalUnit, Reply
 from luzhi.proposals.workflow import allowed
 
 
@@ -78,7 +78,7 @@ def proposal_list_page(request: AuthedHttpRequest) -> HttpResponse:
 @rule_required(permissions.PROPOSALS, "write")
 def proposal_form_page(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
     instance = _case(request, pk) if pk else None
-    form = ProposalForm(posted(request), instance=instance)
+    form = ProposalForm(posted(request), request.FILES or None, instance=instance, user=request.user)
     duplicate = None
     if request.method == "POST" and instance is None:
         # Back and submit again: the form's token already made a proposal; show it, make no second.
@@ -114,13 +114,14 @@ def proposal_form_page(request: AuthedHttpRequest, pk: int | None = None) -> Htt
 def _save_proposal(request: AuthedHttpRequest, instance: Proposal | None, data: dict[str, Any]) -> HttpResponse:
     token = data.pop(once.FIELD, "") or ""
     data.pop("confirm_duplicate", None)
+    files = request.FILES.getlist("files")
     with transaction.atomic():
         if instance is None:
             proposal = services.proposal_create(
-                actor=request.user, committee=request.user.committee, data=data, once_token=token
+                actor=request.user, committee=request.user.committee, data=data, files=files, once_token=token
             )
         else:
-            proposal = services.proposal_update(actor=request.user, proposal=instance, data=data)
+            proposal = services.proposal_update(actor=request.user, proposal=instance, data=data, files=files)
         if "submit" in request.POST and proposal.status == Proposal.Status.DRAFT:
             services.proposal_submit(actor=request.user, proposal=proposal)
             messages.success(request, "提案已提交，等待提案委员会审查。")
@@ -143,11 +144,16 @@ def similar_panel(request: HttpRequest) -> HttpResponse:
 
 def _steps(user: Any, p: Proposal) -> dict[str, bool]:
     """The steps the case page offers: the user may take it (permissions.may) and the status allows it."""
-    pending_cosign = any(c.member_id == user.member_id and not c.confirmed_at for c in p.cosignatures.all())
+    pending_cosign = any(
+        c.member_id == user.member_id and not c.confirmed_at and not c.declined_at and c.source == "cosign"
+        for c in p.cosignatures.all()
+    )
     return {
         "edit": permissions.may(user, "edit", p) and allowed("edit", p.status),
         "submit": permissions.may(user, "submit", p) and allowed("submit", p.status),
+        "withdraw": permissions.may(user, "withdraw", p) and allowed("withdraw", p.status),
         "cosign": permissions.may(user, "cosign", p) and pending_cosign and allowed("cosign", p.status),
+        "decline_cosign": permissions.may(user, "cosign", p) and pending_cosign and allowed("decline_cosign", p.status),
         "review": permissions.may(user, "review", p) and allowed("accept", p.status),
         "assign": permissions.may(user, "assign", p)
         and (
@@ -187,19 +193,13 @@ def _detail(request: HttpRequest, p: Proposal, *, posted: Any = None, failed: st
     return render(request, "proposals/detail.html", context)
 
 
-def _search_key(name: str) -> str:
-    """What the unit filter box matches: the name, its pinyin and its initials (县住建局 → xzjj)."""
-    syllables = pinyin_key(name)[0].split()
-    return f"{name} {''.join(syllables)} {''.join(s[0] for s in syllables if s)}".lower()
-
-
 def _assign_choices(user: Any, posted: Any) -> dict[str, Any]:
     """The units to hand a case to, by pinyin, with the lead and co-units chosen in a refused post."""
     units = sorted(visible_to(Unit.objects.all(), user).only("pk", "name"), key=lambda u: pinyin_key(u.name))
     chosen_lead = as_id(posted.get("lead_unit", "")) if posted is not None else None
     chosen_co = {as_id(v) for v in posted.getlist("co_units")} if posted is not None else set()
     return {
-        "units": [{"pk": u.pk, "name": u.name, "search": _search_key(u.name), "co": u.pk in chosen_co} for u in units],
+        "units": [{"pk": u.pk, "name": u.name, "search": search_key(u.name), "co": u.pk in chosen_co} for u in units],
         "chosen_lead": chosen_lead,
         "chosen_due": posted.get("due_date", "") if posted is not None else "",
     }
@@ -229,7 +229,9 @@ def proposal_step_page(request: HttpRequest, pk: int, step: str) -> HttpResponse
 
     calls = {
         "submit": lambda: services.proposal_submit(actor=user, proposal=p),
+        "withdraw": lambda: services.proposal_withdraw(actor=user, proposal=p),
         "cosign": lambda: services.proposal_cosign_confirm(actor=user, proposal=p),
+        "decline_cosign": lambda: services.proposal_cosign_decline(actor=user, proposal=p),
         "review": lambda: services.proposal_review(
             actor=user,
             proposal=p,
@@ -286,13 +288,14 @@ def proposal_step_page(request: HttpRequest, pk: int, step: str) -> HttpResponse
 def _done(step: str, p: Proposal, result: Any) -> str:
     """What a step did, in the words of the case (not 操作成功)."""
     if step == "review":
-        return {
+        outcomes: dict[str, str] = {
             Proposal.Status.ACCEPTED: f"已立案，编号第{p.number}号。",
             Proposal.Status.REJECTED: "已作不立案处理，已通知提案人。",
             Proposal.Status.CONVERTED_OPINION: "已转为社情民意信息。",
             Proposal.Status.CONVERTED_LETTER: "已转为意见建议。",
             Proposal.Status.MERGED: f"已并入“{p.merged_into}”。",
-        }.get(p.status, "已审查。")
+        }
+        return outcomes.get(p.status, "已审查。")
     if step == "assign":
         links = ProposalUnit.objects.filter(proposal=p).select_related("unit").order_by("-role", "id")  # lead before co
         units = "、".join(f"{link.unit.name}（{link.get_role_display()}）" for link in links)
@@ -305,7 +308,9 @@ def _done(step: str, p: Proposal, result: Any) -> str:
         return f"已评价：{result.get_rating_display()}，提案退回承办单位重新办理。"
     return {
         "submit": "提案已提交，等待提案委员会审查。",
+        "withdraw": "提案已撤回为草稿，可以修改后再提交，或删除。",
         "cosign": "已确认联名。",
+        "decline_cosign": "已谢绝联名，已告知第一提案人。",
         "adjust": "调整申请已送提案委员会。",
         "co_opinion": "协办意见已送主办单位。",
         "mark_key": f"已列为重点提案，督办领导：{p.supervisor.name if p.supervisor else ''}。",
@@ -322,6 +327,20 @@ def reply_file_page(request: HttpRequest, pk: int) -> FileResponse:
     # Served under the name it was uploaded with (RFC 5987 filename*= for the Chinese), else the stored one.
     name = reply.file_name or reply.file.rsplit("/", 1)[-1]
     return upload_response(default_storage.open(reply.file, "rb"), name=name)
+
+
+@rule_required(permissions.PROPOSALS)
+def attachment_page(request: HttpRequest, pk: int) -> FileResponse:
+    """An attachment of a proposal the viewer may see, under the name it was uploaded with."""
+    attachment = ProposalAttachment.objects.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    _case(request, attachment.proposal_id)
+    try:
+        handle = attachment.file.open("rb")
+    except OSError:
+        raise Http404 from None
+    return upload_response(handle, name=attachment.name)
 
 
 @rule_required(permissions.PROPOSALS)

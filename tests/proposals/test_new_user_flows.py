@@ -172,3 +172,111 @@ def test_similar_panel_updates_after_a_pause_by_post(people: Any, case: Any) -> 
     long_reason = "建设互助幸福院，低龄老人照顾高龄老人。" * 30  # beyond a request line once URL-encoded
     r = client(people.lead).post("/proposals/similar/", {"title": "农村互助养老", "reason": long_reason})
     assert "农村互助养老" in r.content.decode() and "没有找到" not in r.content.decode()
+
+
+# ---- 4. withdraw and edit before review; co-signers; attachments; category -----------------------
+
+
+def test_lead_edits_a_submitted_proposal_before_review_and_the_office_sees_it(people: Any, case: Any) -> None:
+    p = case("submitted")
+    c = client(people.lead)
+    assert "修改（审查前）" in c.get(f"/proposals/{p.pk}/").content.decode()
+    form = c.get(f"/proposals/{p.pk}/edit/").content.decode()
+    version = re.search(r'name="version" value="(\d+)"', form).group(1)  # type: ignore[union-attr]
+    r = c.post(
+        f"/proposals/{p.pk}/edit/",
+        {**PROPOSAL, "title": "关于修缮乡村道路的建议（修改稿）", "version": version, "save": "1"},
+    )
+    p.refresh_from_db()
+    assert r.status_code == 302 and p.status == "submitted" and p.title.endswith("（修改稿）")
+    assert p.history.filter(history_user=people.lead).count() >= 2  # the edit is in the history
+    accepted = case("accepted")
+    assert client(people.lead).get(f"/proposals/{accepted.pk}/edit/").status_code in (200, 302)
+    r = client(people.lead).post(f"/proposals/{accepted.pk}/edit/", {**PROPOSAL, "save": "1"})
+    accepted.refresh_from_db()
+    assert accepted.title != PROPOSAL["title"]  # after review: refused
+
+
+def test_lead_withdraws_before_review_only(people: Any, case: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from luzhi.notifications.models import Notification
+
+    p = case("submitted")
+    assert client(people.cosigner).post(f"/proposals/{p.pk}/withdraw/").status_code in (302, 403, 404)
+    p.refresh_from_db()
+    assert p.status == "submitted"
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client(people.lead).post(f"/proposals/{p.pk}/withdraw/", follow=True)
+    p.refresh_from_db()
+    assert p.status == "draft" and p.submitted_at is None
+    assert any("已撤回" in m for m in said(r))
+    assert Notification.objects.filter(user=people.office, kind="proposal_withdrawn").exists()
+    accepted = case("accepted")
+    client(people.lead).post(f"/proposals/{accepted.pk}/withdraw/")
+    accepted.refresh_from_db()
+    assert accepted.status == "accepted"
+
+
+def test_joint_proposal_invites_cosigners_who_confirm_or_decline(
+    people: Any, committee: Any, make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from luzhi.notifications.models import Notification
+
+    third = make_user("member", committee)
+    stranger = f.MemberFactory(committee=f.CommitteeFactory(name="别县政协"))
+    c = client(people.lead)
+    page = c.get("/proposals/new/").content.decode()
+    assert f'name="cosigners" value="{people.cosigner.member.pk}"' in page
+    assert f'name="cosigners" value="{stranger.pk}"' not in page
+    assert f'name="cosigners" value="{people.lead.member.pk}"' not in page
+    r = c.post("/proposals/new/", {**PROPOSAL, "submitter_type": "joint", "once": token_of(page)})
+    assert r.status_code == 200 and "至少邀请一位联名委员" in r.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post(
+            "/proposals/new/",
+            {
+                **PROPOSAL,
+                "submitter_type": "joint",
+                "cosigners": [people.cosigner.member.pk, third.member.pk],
+                "once": token_of(page),
+            },
+        )
+    p = Proposal.objects.get()
+    assert p.submitter_type == "joint" and p.cosignatures.count() == 2
+    assert Notification.objects.filter(user__in=[people.cosigner, third], kind="proposal_cosign").count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        client(people.cosigner).post(f"/proposals/{p.pk}/cosign/")
+        client(third).post(f"/proposals/{p.pk}/decline_cosign/")
+    assert Notification.objects.filter(user=people.lead, kind="proposal_cosign_answer").count() == 2
+    shown = client(people.office).get(f"/proposals/{p.pk}/").content.decode()
+    assert f'{people.cosigner.member.name}<span class="text-success">（已确认）' in shown
+    assert f'{third.member.name}<span class="text-body-secondary">（已谢绝）' in shown
+    # A decided invitation offers no more buttons to its member.
+    assert "确认联名" not in client(third).get(f"/proposals/{p.pk}/").content.decode()
+
+
+def test_proposal_takes_attachments_checked_like_other_uploads(people: Any) -> None:
+    c = client(people.lead)
+    token = token_of(c.get("/proposals/new/").content.decode())
+    bad = io.BytesIO(b"<script>alert(1)</script>")
+    bad.name = "调研报告.pdf"
+    r = c.post("/proposals/new/", {**PROPOSAL, "once": token, "files": [bad]})
+    assert r.status_code == 200 and "不是" in r.content.decode() and not Proposal.objects.exists()
+    good = io.BytesIO(b"%PDF-1.7\n" + b"0" * 100)
+    good.name = "调研报告.pdf"
+    r = c.post("/proposals/new/", {**PROPOSAL, "once": token, "files": [good]})
+    p = Proposal.objects.get()
+    attachment = p.attachments.get()
+    assert attachment.name == "调研报告.pdf"
+    assert "调研报告.pdf" in client(people.office).get(f"/proposals/{p.pk}/").content.decode()
+    download = client(people.office).get(f"/proposals/attachments/{attachment.pk}/")
+    assert download.status_code == 200 and "%E8%B0%83%E7%A0%94" in download["Content-Disposition"]
+    assert client(people.other_member).get(f"/proposals/attachments/{attachment.pk}/").status_code == 404
+
+
+def test_category_must_be_chosen(people: Any) -> None:
+    c = client(people.lead)
+    page = c.get("/proposals/new/").content.decode()
+    category = page[page.index('name="category"') : page.index("</select>", page.index('name="category"'))]
+    assert "selected" not in category.replace('<option value="" selected>', "") and "请选择" in category
+    r = c.post("/proposals/new/", {**PROPOSAL, "category": "", "once": token_of(page)})
+    assert r.status_code == 200 and "请选择类别。" in r.content.decode() and not Proposal.objects.exists()
