@@ -58,6 +58,7 @@ class GrassrootsForm(StyledForm):
         label="回应期限", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="默认15天后"
     )
     follow_up = forms.CharField(label="跟进责任人", max_length=100, required=False)
+    once = once_field()
 
     def __init__(self, *args: Any, user: Any, on_behalf: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

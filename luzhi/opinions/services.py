@@ -310,8 +310,9 @@ def grassroots_record_create(
     recorded_at: datetime.datetime | None = None,
     due_date: datetime.date | None = None,
     follow_up: str = "",
+    once_token: str = "",
 ) -> GrassrootsRecord:
-    """Write down a citizen's demand verbatim; it is due 15 days later unless told otherwise."""
+    """Write down a citizen's demand verbatim; it is due 15 days later unless told otherwise (once per render)."""
     record = GrassrootsRecord(
         committee=committee,
         member=member,
@@ -327,6 +328,7 @@ def grassroots_record_create(
         record.due_date = timezone.localdate(record.recorded_at) + datetime.timedelta(days=15)
     record.full_clean()
     save_as(record, actor=actor)
+    once.spend(user=actor, token=once_token, obj=record)
     return record
 
 

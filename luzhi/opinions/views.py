@@ -378,12 +378,21 @@ def grassroots_create(request: AuthedHttpRequest) -> HttpResponse:
         posted(request), user=user, on_behalf=on_behalf, initial={"station": request.GET.get("station")}
     )
 
+    if request.method == "POST":
+        # Back and submit again: this render's token already made a record; show it, make no second.
+        made = once.prior(user=user, token=request.POST.get(once.FIELD, ""), model=GrassrootsRecord)
+        if made is not None:
+            messages.info(request, "这条民情记录刚才已经保存，没有重复记录。")
+            return redirect("opinions:grassroots-detail", made)
+
     def write(data: dict[str, Any]) -> GrassrootsRecord:
         member = data.pop("member", None) if on_behalf else user.member
+        token = data.pop(once.FIELD, "") or ""
         return services.grassroots_record_create(
             actor=user,
             committee=acting_committee(viewer=user),
             member=member,  # type: ignore[arg-type]  # None: the service's full_clean says who is missing
+            once_token=token,
             **data,
         )
 

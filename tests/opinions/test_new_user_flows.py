@@ -67,3 +67,16 @@ def test_after_forwarding_the_office_breadcrumb_is_not_my_reports(offices: Any, 
     crumbs = page[page.index('class="breadcrumb"') : page.index("</ol>")]
     assert "我的信息" not in crumbs and "信息列表" in crumbs
     assert f"已上报{city}。" in said(r)
+
+
+def test_resubmitting_a_grassroots_record_form_records_once(member_user: Any) -> None:
+    from luzhi.opinions.models import GrassrootsRecord
+
+    c = _client(member_user)
+    token = token_of(c.get("/opinions/grassroots/new/").content.decode())
+    record = {"citizen": "赵大爷", "demand": "村口的桥坏了。", "once": token}
+    c.post("/opinions/grassroots/new/", record)
+    again = c.post("/opinions/grassroots/new/", record, follow=True)
+    made = GrassrootsRecord.objects.get()
+    assert again.redirect_chain[-1][0] == f"/opinions/grassroots/{made.pk}/"
+    assert any("没有重复记录" in m for m in said(again))
