@@ -83,3 +83,20 @@ class TextIndexEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.namespace}:{self.committee_id}:{self.object_id}"
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, spent by the object it created (core.once): a replay finds the object."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField("表单令牌", max_length=64)
+    model = models.CharField("对象类型", max_length=100)
+    object_id = models.BigIntegerField("对象编号")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "表单提交"
+        constraints = [models.UniqueConstraint(fields=["user", "token"], name="form_submission_once")]
+
+    def __str__(self) -> str:
+        return f"{self.model}:{self.object_id}"

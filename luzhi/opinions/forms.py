@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from luzhi.core.once import once_field
 from luzhi.core.pages import StyledForm
 from luzhi.core.scoping import visible_to
 from luzhi.opinions.models import CONTENT_MAX, Level
@@ -20,6 +21,7 @@ class ReportForm(StyledForm):
         help_text=f"一事一报，情况、问题、建议，不超过{CONTENT_MAX}字。",
     )
     author = forms.ModelChoiceField(label="作者（委员）", queryset=Member.objects.none(), required=False)
+    once = once_field()
 
     def __init__(self, *args: Any, user: Any, with_author: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -56,6 +58,7 @@ class GrassrootsForm(StyledForm):
         label="回应期限", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="默认15天后"
     )
     follow_up = forms.CharField(label="跟进责任人", max_length=100, required=False)
+    once = once_field()
 
     def __init__(self, *args: Any, user: Any, on_behalf: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

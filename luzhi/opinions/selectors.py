@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from luzhi.core import clock
 from luzhi.core.scoping import visible_to
@@ -24,6 +25,18 @@ from luzhi.opinions.models import (
 
 # Below this a match shares only common words; the writer would learn nothing from it.
 SIMILAR_MIN_SCORE = 0.2
+
+
+def opinion_same_recent(*, author_id: int, title: str, content: str) -> OpinionReport | None:
+    """Return the author's report of the last day with the same title or the same text, if any."""
+    since = timezone.now() - datetime.timedelta(days=1)
+    found: OpinionReport | None = (
+        OpinionReport.objects.filter(author_id=author_id, submitted_at__gte=since)
+        .filter(Q(title=title.strip()) | Q(content=content.strip()))
+        .order_by("-id")
+        .first()
+    )
+    return found
 
 
 def opinion_list(*, viewer: Any) -> QuerySet[Any]:

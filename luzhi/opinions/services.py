@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from luzhi.core import clock
+from luzhi.core import clock, once
 from luzhi.core.audit import save_as
 from luzhi.core.errors import WorkflowError
 from luzhi.core.roles import Role
@@ -90,8 +90,9 @@ def opinion_submit(
     source_proposal_id: int | None = None,
     note: str = "",
     allow_long: bool = False,
+    once_token: str = "",
 ) -> OpinionReport:
-    """Submit a report to the own committee's office; the committee holds it first."""
+    """Submit a report to the own committee's office; the committee holds it first (once per form render)."""
     report = OpinionReport(
         committee=committee,
         holder=committee,
@@ -107,6 +108,7 @@ def opinion_submit(
     OpinionHolding.objects.create(report=report, committee=committee)
     _index(report, committee.pk)
     _event(report, actor=actor, kind=OpinionEvent.Kind.SUBMITTED, committee=committee, note=note)
+    once.spend(user=actor, token=once_token, obj=report)
     return report
 
 
@@ -308,8 +310,9 @@ def grassroots_record_create(
     recorded_at: datetime.datetime | None = None,
     due_date: datetime.date | None = None,
     follow_up: str = "",
+    once_token: str = "",
 ) -> GrassrootsRecord:
-    """Write down a citizen's demand verbatim; it is due 15 days later unless told otherwise."""
+    """Write down a citizen's demand verbatim; it is due 15 days later unless told otherwise (once per render)."""
     record = GrassrootsRecord(
         committee=committee,
         member=member,
@@ -325,6 +328,7 @@ def grassroots_record_create(
         record.due_date = timezone.localdate(record.recorded_at) + datetime.timedelta(days=15)
     record.full_clean()
     save_as(record, actor=actor)
+    once.spend(user=actor, token=once_token, obj=record)
     return record
 
 

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from luzhi.accounts.requests import AuthedHttpRequest
-from luzhi.core import clock
+from luzhi.core import clock, once
 from luzhi.core.api import as_id
 from luzhi.core.documents import document_response
 from luzhi.core.errors import WorkflowError
@@ -58,6 +58,7 @@ from luzhi.opinions.selectors import (
     opinion_held,
     opinion_list,
     opinion_queue,
+    opinion_same_recent,
     opinion_similar,
     opinion_similar_many,
     opinion_statistics,
@@ -91,18 +92,39 @@ def opinion_create(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     on_behalf = user.role not in (Role.MEMBER, Role.LEADER)
     form = ReportForm(posted(request), user=user, with_author=on_behalf)
+    if request.method == "POST":
+        # Back and submit again: this render's token already made a report; show it, make no second.
+        made = once.prior(user=user, token=request.POST.get(once.FIELD, ""), model=OpinionReport)
+        if made is not None:
+            messages.info(request, "这篇信息刚才已经报送，没有重复报送。")
+            return redirect("opinions:detail", made)
 
-    def write(data: dict[str, Any]) -> OpinionReport:
+    def write(data: dict[str, Any]) -> OpinionReport | None:
         author = data.get("author") if on_behalf else user.member
+        if author is not None and request.POST.get("confirm_duplicate") != "on":
+            same = opinion_same_recent(author_id=author.pk, title=data["title"], content=data["content"])
+            if same is not None:
+                form.fields["confirm_duplicate"] = forms.BooleanField(
+                    label="我确认这不是重复报送，仍要报送", required=False
+                )
+                form.add_error(None, f"一天内已报送过相同的信息“{same.title}”，请勿重复报送。")
+                return None
         return services.opinion_submit(
             actor=user,
             committee=acting_committee(viewer=user),
             title=data["title"],
             content=data["content"],
             author=author,
+            once_token=data.get(once.FIELD) or "",
         )
 
     report = _run(form, write)
+    if report is None and form.is_bound and form.is_valid():
+        # A concurrent post of the same token won the race (_run caught the IntegrityError): show its report.
+        made = once.prior(user=user, token=request.POST.get(once.FIELD, ""), model=OpinionReport)
+        if made is not None:
+            messages.info(request, "这篇信息刚才已经报送，没有重复报送。")
+            return redirect("opinions:detail", made)
     if report is not None:
         messages.success(request, "信息已报送，办理进展会显示在“我的信息”中。")
         return redirect("opinions:detail", report.pk)
@@ -114,11 +136,12 @@ def opinion_create(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "opinions/form.html", {"form": form, "similar": similar, "content_max": CONTENT_MAX})
 
 
+@require_POST
 @rule_required(permissions.REPORTS)
 def opinion_similar_partial(request: HttpRequest) -> HttpResponse:
-    """The duplicate hints for the text being written (htmx)."""
-    text = f"{request.GET.get('title', '')}\n{request.GET.get('content', '')}"[:5000]
-    exclude = request.GET.get("exclude")
+    """The duplicate hints for the text being written (htmx; POST: the text is too long for a request line)."""
+    text = f"{request.POST.get('title', '')}\n{request.POST.get('content', '')}"[:5000]
+    exclude = request.POST.get("exclude")
     similar = opinion_similar(viewer=request.user, text=text, exclude_id=as_id(exclude))
     return render(request, "opinions/_similar.html", {"similar": similar})
 
@@ -176,6 +199,7 @@ def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "trail": opinion_trail(report=report),
             "steps": steps,
             "holds": holds,
+            "handles": can(user, permissions.HANDLING),
             "adopt_form": AdoptForm(),
             "instruction_form": InstructionForm(),
             "reject_form": RejectForm(),
@@ -219,7 +243,6 @@ _STEP_FORMS: dict[str, type[forms.Form] | None] = {
 }
 _STEP_DONE = {
     "adopt": "已采用。",
-    "forward": "已上报上级政协。",
     "instruction": "已登记批示。",
     "reject": "已作不予采用处理。",
     "send": "已登记报送。",
@@ -258,7 +281,8 @@ def opinion_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "未保存：" + error_text(exc))
     else:
-        messages.success(request, _STEP_DONE[step])
+        done = f"已上报{report.holder}。" if step == "forward" else _STEP_DONE[step]
+        messages.success(request, done)
     return redirect("opinions:detail", report.pk)
 
 
@@ -354,12 +378,21 @@ def grassroots_create(request: AuthedHttpRequest) -> HttpResponse:
         posted(request), user=user, on_behalf=on_behalf, initial={"station": request.GET.get("station")}
     )
 
+    if request.method == "POST":
+        # Back and submit again: this render's token already made a record; show it, make no second.
+        made = once.prior(user=user, token=request.POST.get(once.FIELD, ""), model=GrassrootsRecord)
+        if made is not None:
+            messages.info(request, "这条民情记录刚才已经保存，没有重复记录。")
+            return redirect("opinions:grassroots-detail", made)
+
     def write(data: dict[str, Any]) -> GrassrootsRecord:
         member = data.pop("member", None) if on_behalf else user.member
+        token = data.pop(once.FIELD, "") or ""
         return services.grassroots_record_create(
             actor=user,
             committee=acting_committee(viewer=user),
             member=member,  # type: ignore[arg-type]  # None: the service's full_clean says who is missing
+            once_token=token,
             **data,
         )
 

@@ -140,6 +140,8 @@ class ProposalViewSet(ScopedModelViewSet):
     action_rules = {
         "submit": (permissions.SUBMIT, "write"),
         "cosign": (permissions.SUBMIT, "write"),
+        "cosign_decline": (permissions.SUBMIT, "write"),
+        "withdraw": (permissions.SUBMIT, "write"),
         "review": (permissions.REVIEW, "write"),
         "assign": (permissions.REVIEW, "write"),
         "adjust_request": (permissions.HANDLE, "write"),
@@ -204,6 +206,18 @@ class ProposalViewSet(ScopedModelViewSet):
         proposal = self.get_object()
         self._call(services.proposal_cosign_confirm, proposal=proposal)
         return self._done(proposal)
+
+    @action(detail=True, methods=["post"], url_path="cosign-decline")
+    def cosign_decline(self, request: Request, pk: Any = None) -> Response:
+        """Decline, as an invited cosigner, from one's own account."""
+        proposal = self.get_object()
+        self._call(services.proposal_cosign_decline, proposal=proposal)
+        return self._done(proposal)
+
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: Any = None) -> Response:
+        """Take a submitted proposal back to a draft before the office reviews it (lead proposer)."""
+        return self._done(self._call(services.proposal_withdraw, proposal=self.get_object()))
 
     @extend_schema(
         request=inline_serializer(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -78,7 +79,13 @@ class Proposal(CommitteeOwned):  # 提案
     title = models.CharField("标题", max_length=200)
     reason = models.TextField("案由")
     suggestions = models.TextField("建议")
-    category = models.CharField("类别", max_length=20, choices=Category.choices, default=Category.OTHER)
+    # No default: a proposal filed under 其他 by not choosing is lost to the statistics by category.
+    category = models.CharField(
+        "类别",
+        max_length=20,
+        choices=Category.choices,
+        error_messages={"blank": "请选择类别。", "invalid_choice": "请从列表中选择类别。"},
+    )
     submitter_type = models.CharField(
         "提出方式", max_length=20, choices=SubmitterType.choices, default=SubmitterType.MEMBER
     )
@@ -185,6 +192,7 @@ class Cosignature(models.Model):  # 联名: a cosigner counts once they confirm 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="cosignatures")
     member = models.ForeignKey("org.Member", on_delete=models.PROTECT, related_name="cosignatures")
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    declined_at = models.DateTimeField("谢绝时间", null=True, blank=True)
     source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.COSIGN)
 
     history = HistoricalRecords()
@@ -196,6 +204,29 @@ class Cosignature(models.Model):  # 联名: a cosigner counts once they confirm 
 
     def __str__(self) -> str:
         return f"{self.member} · {self.proposal}"
+
+
+def attachment_path(instance: ProposalAttachment, filename: str) -> str:
+    """Stored under a random name (the uploaded name is kept on the row and used for downloads)."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"proposals/attachments/{instance.proposal.committee_id}/{instance.proposal_id}/{uuid.uuid4().hex}.{suffix}"
+
+
+class ProposalAttachment(models.Model):  # 附件: material the proposers attach (photos, survey reports…)
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField("文件", upload_to=attachment_path, max_length=300)
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = "提案附件"
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ProposalCounter(models.Model):
@@ -264,6 +295,7 @@ class Reply(models.Model):  # 答复
     text = models.TextField("答复内容")
     # The storage path of the document (a plain path: core.audit records field values as JSON).
     file = models.CharField("答复文件", max_length=300, blank=True)
+    file_name = models.CharField("答复文件名", max_length=200, blank=True)  # as uploaded; stored under a random one
     replied_at = models.DateField("答复日期")
     on_time = models.BooleanField("按期")
     round = models.PositiveSmallIntegerField("轮次", default=1)

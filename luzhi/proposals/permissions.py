@@ -31,6 +31,7 @@ SUPERVISE = Rule(read=_READERS, write=_OFFICE | {Role.LEADER})
 DENIED = {
     "edit": "只有第一提案人可以这样做。",
     "submit": "只有第一提案人可以这样做。",
+    "withdraw": "只有第一提案人可以这样做。",
     "evaluate": "只有第一提案人可以这样做。",
     "cosign": "您不是这件提案的联名人。",
     "review": "只有办公室可以审查和交办提案。",
@@ -53,7 +54,7 @@ def _unit_role(user: Any, proposal: Any) -> str | None:
 def may(user: Any, step: str, proposal: Any) -> bool:
     """Return whether the user is one who may take `step` on this proposal."""
     member_id = getattr(user, "member_id", None)
-    if step in ("edit", "submit", "evaluate"):
+    if step in ("edit", "submit", "withdraw", "evaluate"):
         return bool(member_id) and member_id == proposal.lead_id
     if step == "cosign":
         return bool(member_id) and any(c.member_id == member_id for c in proposal.cosignatures.all())

@@ -7,10 +7,11 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from luzhi.core import clock, similarity
 from luzhi.core.scoping import visible_to
-from luzhi.proposals.models import Evaluation, Proposal, ProposalUnit
+from luzhi.proposals.models import Cosignature, Evaluation, Proposal, ProposalUnit
 
 SIMILARITY_NAMESPACE = "proposal"
 REMIND_DAYS = 7
@@ -19,13 +20,24 @@ REMIND_DAYS = 7
 def proposal_list(*, viewer: Any) -> QuerySet[Any]:
     """Return the proposals the viewer may see, with everything a list shows fetched in a fixed number of queries."""
     qs = Proposal.objects.select_related("lead", "supervisor", "sector").prefetch_related(
-        "cosignatures",
+        Prefetch("cosignatures", Cosignature.objects.select_related("member")),
         # The lead unit before its co-units.
         Prefetch("units", ProposalUnit.objects.select_related("unit").order_by("-role", "id")),
         "replies",
         "evaluations",
+        "attachments",
     )
     return visible_to(qs, viewer)
+
+
+def proposal_same_recent(*, lead_id: int, title: str, reason: str, suggestions: str) -> Proposal | None:
+    """Return the lead's proposal of the last day with the same title or the same text, if any."""
+    since = timezone.now() - dt.timedelta(days=1)
+    same = Q(title=title.strip()) | Q(reason=reason.strip(), suggestions=suggestions.strip())
+    found: Proposal | None = (
+        Proposal.objects.filter(lead_id=lead_id, created_at__gte=since).filter(same).order_by("-id").first()
+    )
+    return found
 
 
 def proposal_similar(*, viewer: Any, text: str, limit: int = 5, exclude_id: int | None = None) -> list[dict[str, Any]]:

@@ -14,7 +14,8 @@ class ReplySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Reply
-        fields = ["id", "unit", "category", "text", "file", "replied_at", "on_time", "round"]
+        fields = ["id", "unit", "category", "text", "file", "file_name", "replied_at", "on_time", "round"]
+        read_only_fields = ["file_name"]
 
     def get_file(self, obj: Reply) -> str | None:
         return reverse("proposals:reply-file", args=[obj.pk]) if obj.file else None
@@ -39,6 +40,8 @@ class ProposalSerializer(LuzhiSerializer):
         queryset=Member.objects.all(), many=True, required=False, write_only=True, label="联名委员"
     )
     confirmed_cosigners = serializers.SerializerMethodField(label="已确认联名")
+    declined_cosigners = serializers.SerializerMethodField(label="已谢绝联名")
+    attachments = serializers.SerializerMethodField(label="附件")
     units = serializers.SerializerMethodField(label="承办单位")
     replies = serializers.SerializerMethodField(label="答复")
     evaluations = serializers.SerializerMethodField(label="评价")
@@ -61,6 +64,8 @@ class ProposalSerializer(LuzhiSerializer):
             "lead",
             "cosigners",
             "confirmed_cosigners",
+            "declined_cosigners",
+            "attachments",
             "status",
             "units",
             "assigned_at",
@@ -94,6 +99,15 @@ class ProposalSerializer(LuzhiSerializer):
 
     def get_confirmed_cosigners(self, obj: Proposal) -> list[int]:
         return [c.member_id for c in obj.cosignatures.all() if c.confirmed_at is not None]
+
+    def get_declined_cosigners(self, obj: Proposal) -> list[int]:
+        return [c.member_id for c in obj.cosignatures.all() if c.declined_at is not None]
+
+    def get_attachments(self, obj: Proposal) -> list[dict[str, Any]]:
+        return [
+            {"id": a.pk, "name": a.name, "size": a.size, "url": reverse("proposals:attachment", args=[a.pk])}
+            for a in obj.attachments.all()
+        ]
 
     def get_units(self, obj: Proposal) -> Any:
         if self.context.get("xlsx"):

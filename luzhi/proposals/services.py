@@ -15,11 +15,11 @@ from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
-from luzhi.core import clock, similarity
+from luzhi.core import clock, once, similarity
 from luzhi.core.audit import delete_as, save_as
 from luzhi.core.errors import WorkflowError
 from luzhi.core.roles import Role
-from luzhi.core.uploads import sniff_upload
+from luzhi.core.uploads import check_uploads, named_as, sniff_upload
 from luzhi.core.workdays import add_workdays
 from luzhi.notifications.services import notify
 from luzhi.org.models import Member, Unit
@@ -29,6 +29,7 @@ from luzhi.proposals.models import (
     Cosignature,
     Evaluation,
     Proposal,
+    ProposalAttachment,
     ProposalCounter,
     ProposalUnit,
     Reply,
@@ -80,19 +81,40 @@ def _check_cosigners(proposal: Proposal, cosigners: Iterable[Member]) -> list[Me
 
 
 def _set_cosigners(*, actor: Any, proposal: Proposal, cosigners: list[Member]) -> None:
+    """Invite the wanted cosigners (each is told, to confirm or decline from their account); drop the others."""
     wanted = {m.pk for m in cosigners}
     for sig in proposal.cosignatures.filter(source=Cosignature.Source.COSIGN):
         if sig.member_id not in wanted:
             delete_as(sig, actor=actor)
     have = set(proposal.cosignatures.values_list("member_id", flat=True))
-    for member in cosigners:
-        if member.pk not in have:
-            save_as(Cosignature(proposal=proposal, member=member), actor=actor)
+    invited = [m for m in cosigners if m.pk not in have]
+    for member in invited:
+        save_as(Cosignature(proposal=proposal, member=member), actor=actor)
+    notify(
+        users=_member_users(m.pk for m in invited),
+        kind="proposal_cosign",
+        title=f"{proposal.lead.name}邀请您联名提案：{proposal.title}",
+        body="请打开提案，确认联名或谢绝。",
+        link=_link(proposal),
+        key=f"proposal:{proposal.pk}:cosign",
+    )
+
+
+def _save_attachments(*, actor: Any, proposal: Proposal, files: list[Any]) -> None:
+    for file in files:
+        save_as(
+            ProposalAttachment(proposal=proposal, file=file, name=str(file.name)[:200], size=file.size),
+            actor=actor,
+        )
 
 
 @transaction.atomic
-def proposal_create(*, actor: Any, committee: Any, data: dict[str, Any]) -> Proposal:
-    """Write a draft proposal with the actor as its lead proposer."""
+def proposal_create(
+    *, actor: Any, committee: Any, data: dict[str, Any], files: Iterable[Any] = (), once_token: str = ""
+) -> Proposal:
+    """Write a draft proposal with the actor as its lead proposer (once per form render: core.once)."""
+    files = list(files)
+    check_uploads(files, field="files")
     cosigners = list(data.pop("cosigners", []) or [])
     fields = {k: v for k, v in data.items() if k in EDITABLE}
     proposal = Proposal(committee=committee, lead=_member_of(actor), year=clock.today().year, **fields)
@@ -101,13 +123,18 @@ def proposal_create(*, actor: Any, committee: Any, data: dict[str, Any]) -> Prop
     proposal.full_clean()
     save_as(proposal, actor=actor)
     _set_cosigners(actor=actor, proposal=proposal, cosigners=_check_cosigners(proposal, cosigners))
+    _save_attachments(actor=actor, proposal=proposal, files=files)
+    once.spend(user=actor, token=once_token, obj=proposal)
     return proposal
 
 
 @transaction.atomic
-def proposal_update(*, actor: Any, proposal: Proposal, data: dict[str, Any]) -> Proposal:
-    """Edit a draft; only its lead proposer may."""
+def proposal_update(*, actor: Any, proposal: Proposal, data: dict[str, Any], files: Iterable[Any] = ()) -> Proposal:
+    """Edit a draft, or a submitted proposal the office has not reviewed yet; only its lead proposer may."""
     permissions.require(actor, "edit", proposal)
+    files = list(files)
+    check_uploads(files, field="files")
+    proposal = _locked(proposal)
     advance(proposal, "edit")
     for name, value in data.items():
         if name in EDITABLE:
@@ -116,6 +143,34 @@ def proposal_update(*, actor: Any, proposal: Proposal, data: dict[str, Any]) -> 
     save_as(proposal, actor=actor)
     if "cosigners" in data:
         _set_cosigners(actor=actor, proposal=proposal, cosigners=_check_cosigners(proposal, data["cosigners"] or []))
+    _save_attachments(actor=actor, proposal=proposal, files=files)
+    if proposal.status == Proposal.Status.SUBMITTED:  # the office's similar search sees the new text
+        similarity.index_text(
+            namespace=SIMILARITY_NAMESPACE,
+            committee_id=proposal.committee_id,
+            object_id=proposal.pk,
+            text=proposal.text,
+            year=proposal.year,
+        )
+    return proposal
+
+
+@transaction.atomic
+def proposal_withdraw(*, actor: Any, proposal: Proposal) -> Proposal:
+    """Take a submitted proposal back to a draft, before the office has reviewed it; only its lead may."""
+    permissions.require(actor, "withdraw", proposal)
+    proposal = _locked(proposal)
+    advance(proposal, "withdraw")
+    proposal.submitted_at = None
+    save_as(proposal, actor=actor)
+    similarity.remove_text(namespace=SIMILARITY_NAMESPACE, committee_id=proposal.committee_id, object_id=proposal.pk)
+    notify(
+        users=_office_users(proposal.committee_id),
+        kind="proposal_withdrawn",
+        title=f"提案人撤回了提案：{proposal.title}",
+        link=_link(proposal),
+        key=f"proposal:{proposal.pk}:withdrawn:{timezone.now().isoformat()}",
+    )
     return proposal
 
 
@@ -123,9 +178,11 @@ def proposal_update(*, actor: Any, proposal: Proposal, data: dict[str, Any]) -> 
 def proposal_delete(*, actor: Any, proposal: Proposal) -> None:
     """Throw away a draft; only its lead proposer may."""
     permissions.require(actor, "edit", proposal)
-    advance(proposal, "edit")
+    advance(proposal, "delete")
     for sig in proposal.cosignatures.all():
         delete_as(sig, actor=actor)
+    for attachment in proposal.attachments.all():
+        delete_as(attachment, actor=actor)
     delete_as(proposal, actor=actor)
 
 
@@ -165,7 +222,9 @@ def proposal_submit(*, actor: Any, proposal: Proposal) -> Proposal:
         text=proposal.text,
         year=proposal.year,
     )
-    pending = proposal.cosignatures.filter(confirmed_at__isnull=True).values_list("member_id", flat=True)
+    pending = proposal.cosignatures.filter(confirmed_at__isnull=True, declined_at__isnull=True).values_list(
+        "member_id", flat=True
+    )
     notify(
         users=_member_users(pending),
         kind="proposal_cosign",
@@ -178,7 +237,7 @@ def proposal_submit(*, actor: Any, proposal: Proposal) -> Proposal:
         kind="proposal_submitted",
         title=f"新提案待审查：{proposal.title}",
         link=_link(proposal),
-        key=f"proposal:{proposal.pk}:submitted",
+        key=f"proposal:{proposal.pk}:submitted:{proposal.submitted_at.isoformat()}",  # again after a withdrawal
     )
     return proposal
 
@@ -191,8 +250,36 @@ def proposal_cosign_confirm(*, actor: Any, proposal: Proposal) -> Cosignature:
     sig = proposal.cosignatures.get(member_id=actor.member_id)
     if sig.confirmed_at is None:
         sig.confirmed_at = timezone.now()
+        sig.declined_at = None
         save_as(sig, actor=actor)
+        _tell_lead_about(sig, proposal, "确认联名")
     return sig
+
+
+@transaction.atomic
+def proposal_cosign_decline(*, actor: Any, proposal: Proposal) -> Cosignature:
+    """Decline, from the invited member's own account, to join the proposal (the lead is told)."""
+    advance(proposal, "decline_cosign")
+    permissions.require(actor, "cosign", proposal)
+    sig = proposal.cosignatures.get(member_id=actor.member_id)
+    if sig.source != Cosignature.Source.COSIGN:
+        raise WorkflowError("并案带来的联名不能谢绝。")
+    if sig.declined_at is None:
+        sig.declined_at = timezone.now()
+        sig.confirmed_at = None
+        save_as(sig, actor=actor)
+        _tell_lead_about(sig, proposal, "谢绝联名")
+    return sig
+
+
+def _tell_lead_about(sig: Cosignature, proposal: Proposal, what: str) -> None:
+    notify(
+        users=_member_users([proposal.lead_id]),
+        kind="proposal_cosign_answer",
+        title=f"{sig.member.name}{what}：{proposal.title}",
+        link=_link(proposal),
+        key=f"proposal:{proposal.pk}:cosign-answer:{sig.member_id}:{what}",
+    )
 
 
 def _next_number(proposal: Proposal) -> int:
@@ -421,6 +508,7 @@ def proposal_reply(*, actor: Any, proposal: Proposal, category: str, text: str, 
     if file is not None:
         _, kind = sniff_upload(file, field="file", accept="document")
         name = f"proposals/replies/{proposal.committee_id}/{proposal.pk}/{uuid.uuid4().hex}.{kind}"
+        reply.file_name = named_as(str(getattr(file, "name", "") or "答复"), kind)[:200]
         reply.file = default_storage.save(name, file)
     save_as(reply, actor=actor)
     if proposal.replied_on_time is None:
@@ -442,7 +530,8 @@ def proposal_evaluate(*, actor: Any, proposal: Proposal, rating: str, comment: s
     """Rate the reply as the lead proposer; the first 不满意 sends the case back for another reply."""
     permissions.require(actor, "evaluate", proposal)
     if rating not in Evaluation.Rating.values:
-        raise ValidationError({"rating": [f"rating 应为 {', '.join(Evaluation.Rating.values)} 之一。"]})
+        # No default: a rating closes the case, so it is never assumed (an empty one is refused).
+        raise ValidationError({"rating": ["请选择评价：满意、基本满意或不满意。"]})
     proposal = _locked(proposal)
     first_unsatisfied = (
         rating == Evaluation.Rating.UNSATISFIED

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.proposal_detail_page, name="detail"),
     path("<int:pk>/edit/", views.proposal_form_page, name="edit"),
     path("<int:pk>/<str:step>/", views.proposal_step_page, name="step"),
+    path("attachments/<int:pk>/", views.attachment_page, name="attachment"),
     path("replies/<int:pk>/file/", views.reply_file_page, name="reply-file"),
     path("replies/<int:pk>/document/", views.reply_document_page, name="reply-document"),
 ]

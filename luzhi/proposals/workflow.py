@@ -13,9 +13,13 @@ from luzhi.proposals.models import Proposal
 S = Proposal.Status
 
 TRANSITIONS: dict[str, dict[str, str]] = {
-    "edit": {S.DRAFT: S.DRAFT},
+    # The lead may still edit, or withdraw to a draft, until the office has reviewed it.
+    "edit": {S.DRAFT: S.DRAFT, S.SUBMITTED: S.SUBMITTED},
+    "delete": {S.DRAFT: S.DRAFT},
     "submit": {S.DRAFT: S.SUBMITTED},
+    "withdraw": {S.SUBMITTED: S.DRAFT},
     "cosign": {S.DRAFT: S.DRAFT, S.SUBMITTED: S.SUBMITTED},
+    "decline_cosign": {S.DRAFT: S.DRAFT, S.SUBMITTED: S.SUBMITTED},
     "accept": {S.SUBMITTED: S.ACCEPTED},
     "reject": {S.SUBMITTED: S.REJECTED},
     "convert_opinion": {S.SUBMITTED: S.CONVERTED_OPINION},
@@ -34,8 +38,11 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 
 STEP_LABELS = {
     "edit": "修改",
+    "delete": "删除",
     "submit": "提交",
+    "withdraw": "撤回",
     "cosign": "确认联名",
+    "decline_cosign": "谢绝联名",
     "accept": "立案",
     "reject": "不立案",
     "convert_opinion": "转社情民意",

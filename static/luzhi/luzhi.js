@@ -2,7 +2,8 @@
    used to be inline handlers and styles (the Content-Security-Policy allows neither):
    data-lz-autosubmit (submit the form on change), data-lz-select (select the text on click), data-lz-back (go back),
    data-lz-width (a bar's width in percent), data-lz-count-for / data-lz-count-max (a
-   character counter for the named textarea). */
+   character counter for the named textarea), data-lz-filter (a search box, hidden until this script
+   runs, that narrows the named list to the rows whose data-lz-filter-text holds what is typed). */
 (function () {
   "use strict";
 
@@ -98,6 +99,21 @@
       }
       box.addEventListener("input", show);
       show();
+    });
+    within(root, "[data-lz-filter]").forEach(function (input) {
+      var list = document.querySelector(input.getAttribute("data-lz-filter"));
+      if (!list || input.getAttribute("data-lz-filtering")) return;
+      input.setAttribute("data-lz-filtering", "1");
+      input.hidden = false;
+      input.addEventListener("input", function () {
+        var words = input.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+        Array.prototype.forEach.call(list.querySelectorAll("[data-lz-filter-text]"), function (row) {
+          var text = row.getAttribute("data-lz-filter-text");
+          // A checked row stays in sight, so a narrowed list never hides what is chosen.
+          var checked = row.querySelector("input:checked");
+          row.hidden = !checked && !words.every(function (w) { return text.indexOf(w) >= 0; });
+        });
+      });
     });
   }
 

@@ -71,7 +71,6 @@ PAGES: dict[str, int] = {
     "opinions:list": 11,  # office
     "opinions:mine": 8,  # leader
     "opinions:queue": 15,  # office
-    "opinions:similar": 7,  # office
     "opinions:statistics": 13,  # office
     "org:committee": 9,  # office
     "org:liaison-list": 18,  # office
@@ -91,7 +90,6 @@ PAGES: dict[str, int] = {
     "proposals:compilation": 8,  # office
     "proposals:list": 13,  # office
     "proposals:reminders": 9,  # office
-    "proposals:similar": 7,  # office
     "proposals:stats": 13,  # office
     "research:year": 9,  # office
     "scoring:appeals": 9,  # office
@@ -105,7 +103,8 @@ NOT_LISTS = re.compile(r"(^|[-:])(new|create|import|template|pdf|read-all|appeal
 REDIRECTS = {"participation:home"}  # sends each role on to its own list
 OWN_DEVICE = {"accounts:otp", "accounts:otp-remove"}  # the caller's own two-factor device, no list
 # The caller's own password form, and a button's POST target: neither lists anything.
-NO_ROWS = {"accounts:password", "accounts:sms-retry"}
+# The look-alike panels are POSTed by htmx (the text is too long for a GET) and show five rows at most.
+NO_ROWS = {"accounts:password", "accounts:sms-retry", "proposals:similar", "opinions:similar"}
 
 
 def _list_pages() -> list[str]:

@@ -38,7 +38,8 @@ def test_report_travels_up_and_the_member_sees_the_credits(page, phone_page, liv
     page.wait_for_selector("text=已采用。")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("button:has-text('上报示例市政协')")
-    page.wait_for_selector("text=已上报上级政协。")
+    page.wait_for_selector("text=已上报示例市政协。")
+    assert "我的信息" not in page.inner_text("nav[aria-label=breadcrumb]")  # the office's own way back
     _logout(page, live_server)
 
     # The city office finds it in its own queue, adopts it and records a vice-mayor's instruction.

@@ -36,6 +36,7 @@ def test_member_submits_office_assigns_unit_replies_member_rates(
     office = make_user(Role.OFFICE, committee)
     unit = make_user(Role.UNIT, committee, unit=UnitFactory(committee=committee, name="县水务局"))
     other_unit = make_user(Role.UNIT, committee, unit=UnitFactory(committee=committee, name="县教育局"))
+    UnitFactory(committee=committee, name="县财政局")
     # Last year's proposal on the same subject, for the panel beside the form.
     old = ProposalFactory(
         committee=committee,
@@ -56,7 +57,8 @@ def test_member_submits_office_assigns_unit_replies_member_rates(
     phone_page.fill("#id_title", TITLE)
     phone_page.select_option("#id_category", "agriculture")
     phone_page.fill("#id_reason", "我县山区部分村组地势高，自来水水压不足，夏季用水高峰经常停水。")
-    phone_page.fill("#id_suggestions", "一是加装加压泵站；二是改造老旧供水管网。")
+    # Typed key by key, as on a phone: the panel follows after a pause in typing (#17).
+    phone_page.type("#id_suggestions", "一是加装加压泵站；二是改造老旧供水管网。")
     phone_page.wait_for_selector("#similar >> text=关于改善高山村庄自来水供应的建议")
     assert "2025" in phone_page.inner_text("#similar")
     phone_page.click("button[name=submit]")
@@ -73,11 +75,15 @@ def test_member_submits_office_assigns_unit_replies_member_rates(
     page.click(f"text={TITLE}")
     page.select_option("select[name=decision]", "accept")
     page.click("form[action$='/review/'] button")
-    page.wait_for_selector("text=操作成功。")
+    page.wait_for_selector("text=已立案，编号第1号。")
     assert "第1号" in page.inner_text("h1")
     page.select_option("#lead_unit", label="县水务局")
+    # Co-units by touch: the filter box narrows the checkbox list (pinyin initials work too).
+    page.fill("input[data-lz-filter='#co-units']", "czj")
+    assert page.locator("#co-units label:visible").all_inner_texts() == ["县财政局"]
+    page.check("#co-units input[type=checkbox]:visible")
     page.click("form[action$='/assign/'] button")
-    page.wait_for_selector("text=操作成功。")
+    page.wait_for_selector("text=已交办给县水务局（主办）、县财政局（协办）")
     main = page.inner_text("main")
     assert "办理中" in main and "县水务局（主办）" in main
     _logout(page)
@@ -95,7 +101,7 @@ def test_member_submits_office_assigns_unit_replies_member_rates(
     page.fill("textarea[name=text]", "已将高位村组加压泵站建设列入明年农村供水保障计划。")
     page.set_input_files("input[name=file]", str(reply_pdf))
     page.click("form[action$='/reply/'] button")
-    page.wait_for_selector("text=操作成功。")
+    page.wait_for_selector("text=已答复（B类")
     assert "已答复" in page.inner_text("main") and "下载答复文件" in page.inner_text("main")
     _logout(page)
 
@@ -103,10 +109,14 @@ def test_member_submits_office_assigns_unit_replies_member_rates(
     phone_page.goto(case_url)
     main = phone_page.inner_text("main")
     assert "B类" in main and "列入明年农村供水保障计划" in main
+    assert phone_page.locator("input[name=rating]:checked").count() == 0  # no choice made for the member
     phone_page.check("input[value=basically_satisfied]")
     phone_page.fill("textarea[name=comment]", "希望尽快开工。")
+    asked = []
+    phone_page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     phone_page.click("form[action$='/evaluate/'] button")
-    phone_page.wait_for_selector("text=操作成功。")
+    phone_page.wait_for_selector("text=已评价：基本满意，提案办结。")
+    assert asked and "办结" in asked[0]
     main = phone_page.inner_text("main")
     assert "已办结" in main and "提案人评价：基本满意" in main
     case = Proposal.objects.get(title=TITLE)

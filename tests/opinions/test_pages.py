@@ -174,7 +174,7 @@ def test_statistics_page(users, report, role, code):
 def test_similar_partial(offices, report):
     html = (
         _client(offices["county"])
-        .get("/opinions/similar/", {"content": "村组自来水水压不足 管网改造"})
+        .post("/opinions/similar/", {"content": "村组自来水水压不足 管网改造"})
         .content.decode()
     )
     assert report.title in html

@@ -20,7 +20,12 @@ from tests import factories as f
 from tests.proposals.factories import ProposalFactory
 
 URL = "/api/v1/proposals/"
-DRAFT = {"title": "关于加强农村公路养护的建议", "reason": "农村公路坑洼多。", "suggestions": "设立养护岗位。"}
+DRAFT = {
+    "title": "关于加强农村公路养护的建议",
+    "category": "urban",
+    "reason": "农村公路坑洼多。",
+    "suggestions": "设立养护岗位。",
+}
 
 
 def act(api: Any, user: Any, proposal: Proposal, step: str, body: dict | None = None, **kw: Any) -> Any:
@@ -68,15 +73,38 @@ def test_bad_draft_is_400_and_nothing_saved(api: Any, people: Any, other_committ
     assert not Proposal.objects.exists()
 
 
-def test_lead_edits_own_draft_only(api: Any, people: Any, case: Any) -> None:
+def test_lead_edits_own_draft_and_unreviewed_proposal_only(api: Any, people: Any, case: Any) -> None:
     draft = case()
     assert api(people.lead).patch(f"{URL}{draft.pk}/", {"title": "新标题"}, format="json").status_code == 200
     assert api(people.other_member).patch(f"{URL}{draft.pk}/", {"title": "x"}, format="json").status_code == 404
     assert api(people.office).get(f"{URL}{draft.pk}/").status_code == 404  # drafts are the author's own
-    submitted = case("submitted")
-    assert api(people.lead).patch(f"{URL}{submitted.pk}/", {"title": "x"}, format="json").status_code == 409
+    submitted = case("submitted")  # not reviewed yet: the lead may still correct it, not delete it
+    assert api(people.lead).patch(f"{URL}{submitted.pk}/", {"title": "改"}, format="json").status_code == 200
     assert api(people.lead).delete(f"{URL}{submitted.pk}/").status_code == 409
+    accepted = case("accepted")
+    assert api(people.lead).patch(f"{URL}{accepted.pk}/", {"title": "x"}, format="json").status_code == 409
     assert api(people.lead).delete(f"{URL}{draft.pk}/").status_code == 204
+
+
+def test_category_is_required(api: Any, people: Any) -> None:
+    r = api(people.lead).post(URL, {**DRAFT, "category": ""}, format="json")
+    assert r.status_code == 400 and "category" in r.json() and not Proposal.objects.exists()
+
+
+def test_lead_withdraws_before_review(api: Any, people: Any, case: Any) -> None:
+    submitted = case("submitted")
+    assert act(api, people.other_member, submitted, "withdraw").status_code in (403, 404)
+    r = act(api, people.lead, submitted, "withdraw")
+    assert r.status_code == 200 and r.json()["status"] == "draft"
+    assert act(api, people.lead, case("accepted"), "withdraw").status_code == 409
+
+
+def test_invited_cosigner_declines(api: Any, people: Any, case: Any) -> None:
+    p = case("submitted", cosigners=[people.cosigner.member])
+    assert act(api, people.other_member, p, "cosign-decline").status_code in (403, 404)
+    r = act(api, people.cosigner, p, "cosign-decline")
+    assert r.status_code == 200 and r.json()["declined_cosigners"] == [people.cosigner.member.pk]
+    assert r.json()["confirmed_cosigners"] == []
 
 
 def test_cosigner_sees_draft_but_cannot_edit_it(api: Any, people: Any, case: Any) -> None:
@@ -339,11 +367,11 @@ def test_list_query_count_is_fixed(api: Any, people: Any, case: Any, django_asse
     case("closed", cosigners=[people.cosigner.member])
     client = api(people.office)
     client.get(URL)  # warm up sessions and content types
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # the attachments are one prefetch of their own
         assert client.get(URL).json()["count"] == 1
     for _ in range(4):
         case("closed", cosigners=[people.cosigner.member])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(URL).json()["count"] == 5
 
 

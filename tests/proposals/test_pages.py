@@ -43,9 +43,9 @@ def test_form_shows_errors_and_saves_nothing(people: Any) -> None:
 
 def test_similar_panel(people: Any, case: Any) -> None:
     case("accepted", title="关于发展农村互助养老的建议", reason="建设互助幸福院，低龄老人照顾高龄老人。")
-    r = client(people.other_member).get("/proposals/similar/", {"title": "乡村互助养老幸福院", "reason": "老人照顾"})
+    r = client(people.other_member).post("/proposals/similar/", {"title": "乡村互助养老幸福院", "reason": "老人照顾"})
     assert r.status_code == 200 and "农村互助养老" in r.content.decode()
-    assert client(people.unit).get("/proposals/similar/", {"title": "养老"}).status_code == 403
+    assert client(people.unit).post("/proposals/similar/", {"title": "养老"}).status_code == 403
 
 
 def test_office_accepts_and_assigns_from_the_case_page(people: Any, case: Any) -> None:
