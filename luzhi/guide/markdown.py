@@ -35,7 +35,7 @@ def _href(target: str) -> str:
 
 
 def _inline(text: str) -> str:
-    out = escape(text)
+    out: str = str(escape(text))
     out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
     out = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
     return LINK.sub(lambda m: f'<a href="{escape(_href(m.group(2)))}">{m.group(1)}</a>', out)
