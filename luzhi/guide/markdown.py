@@ -70,8 +70,9 @@ def render(text: str) -> SafeString:
         elif image:
             close()
             alt, name = escape(image.group(1)), image.group(2)
+            src = static("guide/" + name)  # the picture opens full size on a tap (a phone shows it small)
             html.append(
-                f'<figure><img src="{static("guide/" + name)}" alt="{alt}"><figcaption>{alt}</figcaption></figure>'
+                f'<figure><a href="{src}"><img src="{src}" alt="{alt}"></a><figcaption>{alt}</figcaption></figure>'
             )
         elif line.startswith("> "):
             close()

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from luzhi.core.roles import Role
 from luzhi.notifications.services import notify
@@ -36,6 +38,7 @@ NAMES = ["张建国", "李秀英", "王志强", "刘海燕", "陈晓东", "杨�
 class Scene:
     users: dict[str, Any] = field(default_factory=dict)  # guide slug → User
     pages: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # slug → [(name, path)]
+    phone_extra: dict[str, list[str]] = field(default_factory=dict)  # slug → more paths the phone checks open
 
 
 def build() -> Scene:
@@ -58,7 +61,13 @@ def build() -> Scene:
         "office": f.UserFactory(username="office", role=Role.OFFICE, committee=county, first_name="县政协办公室"),
         "unit": f.UserFactory(username="unit", role=Role.UNIT, committee=county, unit=unit),
         "upper": f.UserFactory(username="city_office", role=Role.OFFICE, committee=city, first_name="市政协办公室"),
+        # The three administrators (三员) share one guide; each has a bound second factor (see otp_code).
+        "sysadmin": f.UserFactory(username="sysadmin", role=Role.SYSADMIN, committee=county),
+        "secadmin": f.UserFactory(username="secadmin", role=Role.SECADMIN, committee=county),
+        "auditor": f.UserFactory(username="auditor", role=Role.AUDITOR, committee=county),
     }
+    for role in ("sysadmin", "secadmin", "auditor"):
+        TOTPDevice.objects.create(user=users[role], name="手机", confirmed=True)
 
     titles = [
         ("关于加快城区学校扩容建设的建议", Proposal.Status.ASSIGNED),
@@ -111,11 +120,11 @@ def build() -> Scene:
     sf.grassroots(members[1], responded=True, at=timezone.now() - dt.timedelta(days=5))
 
     plan = PlanFactory(committee=county, year=today.year, title=f"{today.year}年度协商工作计划")
-    PlanItemFactory(committee=county, plan=plan, title="城区学校扩容专题调研", lead=chair, responsible=special)
+    item = PlanItemFactory(committee=county, plan=plan, title="城区学校扩容专题调研", lead=chair, responsible=special)
     PlanItemFactory(
         committee=county, plan=plan, title="农村养老服务协商议政", lead=chair, responsible=special, progress=40
     )
-    ResearchTopicFactory(
+    topic = ResearchTopicFactory(
         committee=county, year=today.year, title="县域教育均衡发展调研", lead=chair, special_committee=special
     )
 
@@ -162,4 +171,38 @@ def build() -> Scene:
             ("opinions", "/opinions/"),
         ],
     }
-    return Scene(users=users, pages=pages)
+    submitted = proposals[2]
+    phone_extra = {
+        "member": [f"/proposals/{assigned.pk}/", f"/activities/{act.pk}/", "/opinions/mine/", "/notifications/"],
+        "office": [
+            f"/org/members/{members[0].pk}/",
+            f"/proposals/{submitted.pk}/",
+            f"/activities/{act.pk}/",
+            f"/opinions/{forwarded.pk}/",
+            f"/ledger/items/{item.pk}/",
+            "/activities/leave/",
+            "/org/liaisons/",
+            "/proposals/stats/",
+            "/opinions/statistics/",
+        ],
+        "leader": ["/ledger/board/", f"/research/{topic.pk}/", f"/scoring/members/{members[0].pk}/"],
+        "unit": ["/notifications/"],
+        "upper": [f"/opinions/{forwarded.pk}/", "/org/members/"],
+        "sysadmin": [
+            "/",
+            "/accounts/users/",
+            f"/accounts/users/{users['member'].pk}/edit/",
+            "/accounts/member-accounts/",
+            "/accounts/sms/",
+            "/org/",
+        ],
+        "secadmin": ["/", "/accounts/security/"],
+        "auditor": ["/", "/accounts/audit/"],
+    }
+    return Scene(users=users, pages=pages, phone_extra=phone_extra)
+
+
+def otp_code(user: Any) -> str:
+    """The current code of the user's bound device (what the authenticator app would show)."""
+    device = TOTPDevice.objects.get(user=user)
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():0{device.digits}d}"
