@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from luzhi.core.roles import Role
@@ -61,7 +60,7 @@ def build() -> Scene:
         "office": f.UserFactory(username="office", role=Role.OFFICE, committee=county, first_name="县政协办公室"),
         "unit": f.UserFactory(username="unit", role=Role.UNIT, committee=county, unit=unit),
         "upper": f.UserFactory(username="city_office", role=Role.OFFICE, committee=city, first_name="市政协办公室"),
-        # The three administrators (三员) share one guide; each has a bound second factor (see otp_code).
+        # The three administrators (三员) share one guide; each has a bound second factor (tests.conftest.otp_code).
         "sysadmin": f.UserFactory(username="sysadmin", role=Role.SYSADMIN, committee=county),
         "secadmin": f.UserFactory(username="secadmin", role=Role.SECADMIN, committee=county),
         "auditor": f.UserFactory(username="auditor", role=Role.AUDITOR, committee=county),
@@ -200,9 +199,3 @@ def build() -> Scene:
         "auditor": ["/", "/accounts/audit/"],
     }
     return Scene(users=users, pages=pages, phone_extra=phone_extra)
-
-
-def otp_code(user: Any) -> str:
-    """The current code of the user's bound device (what the authenticator app would show)."""
-    device = TOTPDevice.objects.get(user=user)
-    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():0{device.digits}d}"

@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from luzhi.guide.guides import guide_for
+from tests.conftest import otp_code
 from tests.e2e import roles
 from tests.e2e.conftest import login, watch_csp
 from tests.factories import PASSWORD
@@ -113,7 +114,7 @@ def test_each_roles_main_pages_fit_a_phone(phone, live_server, slug):
     phone.context.clear_cookies()
     login(phone, live_server, user.username, PASSWORD)
     if phone.locator("input[name=code]").count():  # an administrator: the second factor
-        phone.fill("input[name=code]", roles.otp_code(user))
+        phone.fill("input[name=code]", otp_code(user))
         phone.click("button[type=submit]")
         phone.wait_for_load_state("networkidle")
     assert "/login/" not in phone.url, f"{slug} did not get in"
