@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "luzhi.scoring",
     "luzhi.dashboard",
     "luzhi.scale",  # manage.py generate_scale (bench/)
+    "luzhi.guide",
 ]
 
 # Modules declaring jobs (luzhi/core/jobs.py) besides each domain app's jobs.py.
@@ -127,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "luzhi.core.context_processors.navigation",
                 "luzhi.dashboard.context_processors.unread",
+                "luzhi.guide.context_processors.help_link",
             ],
         },
     },
@@ -219,6 +221,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
 STATICFILES_DIRS: list[Any] = [BASE_DIR / "static"]  # paths, and (prefix, path) pairs
+STATICFILES_DIRS.append(("guide", BASE_DIR / "docs" / "guide" / "img"))  # the user guide's screenshots
 _NODE = BASE_DIR / "node_modules"
 for _prefix, _path in [
     ("vendor/bootstrap", _NODE / "bootstrap" / "dist"),

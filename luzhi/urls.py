@@ -44,6 +44,7 @@ urlpatterns = [
         csp_update({"style-src": [UNSAFE_INLINE]})(SpectacularSwaggerSplitView.as_view(url_name="schema")),
         name="api-docs",
     ),
+    path("help/", include("luzhi.guide.urls")),  # the user guide, one page per role
     *pages,
     path("", include("luzhi.dashboard.urls")),
 ]

@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 
 # The API answers 401 itself (DRF); /api/docs/ is a page and redirects to login like the others.
-OPEN_PATHS = ("/login/", "/healthz", "/static/", "/api/v1/", "/api/schema/")
+OPEN_PATHS = ("/login/", "/healthz", "/static/", "/api/v1/", "/api/schema/", "/help/")  # /help/: the user guide
 
 
 class LoginRequiredMiddleware:

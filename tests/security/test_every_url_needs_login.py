@@ -16,6 +16,9 @@ OPEN = {
     "api/v1/auth/token/",
     "api/v1/auth/sms-code/",
     "api/v1/auth/password-reset/",
+    # The user guide (使用指南): no committee data, and the login pages link it.
+    "help/",
+    "help/x/",
 }
 SKIP_PREFIXES = ("static/", "media/", "admin/")  # the admin has its own login page; tested elsewhere
 
