@@ -28,6 +28,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+# A screenshot of every page a flow opens (LUZHI_SCREENSHOTS=each) costs the suite a PNG per step;
+# by default each test leaves the page as it ended.
+EACH_PAGE = os.environ.get("LUZHI_SCREENSHOTS") == "each"
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM use in fixtures is
 # still synchronous and safe here.
@@ -73,6 +76,8 @@ def screenshot_each_page(page: Any, test_name: str) -> Any:
         name = label or (urlsplit(page.url).path.strip("/").replace("/", "-") or "home")
         page.screenshot(path=str(folder / f"{next(count):02d}-{name[:60]}.png"), full_page=True)
 
+    if not EACH_PAGE:
+        return shoot
     for method in ("goto", "reload", "go_back", "wait_for_url", "wait_for_load_state"):
         original = getattr(page, method)
 
