@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from luzhi.core import clock
 from luzhi.core.scoping import CommitteeOwned
 from luzhi.org.models import Member, MemberGroup, SpecialCommittee, Station
 
@@ -370,7 +371,7 @@ class CalendarFeedKey(models.Model):  # 日历订阅密钥: renewing it stops ev
 def material_upload(instance: models.Model, filename: str) -> str:
     """A random stored name (the title and file name stay in the row, never in the path)."""
     suffix = PurePosixPath(filename).suffix.lower()[:10]
-    return f"activities/materials/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    return f"activities/materials/{clock.today():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
 class ActivityMaterial(CommitteeOwned):  # 会议材料: paperless papers of a meeting

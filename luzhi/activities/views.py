@@ -34,6 +34,7 @@ from luzhi.activities.models import (
     ReadingLog,
     Vote,
 )
+from luzhi.core import clock
 from luzhi.core.errors import WorkflowError
 from luzhi.core.pages import add_service_errors, paginate, posted, query_year, rule_required
 from luzhi.core.periods import periods_of_year
@@ -58,7 +59,7 @@ def _int(value: Any, default: int, low: int, high: int) -> int:
 @rule_required(permissions.ACTIVITIES)
 def activity_list_page(request: HttpRequest) -> HttpResponse:
     """A month of activities as a calendar (desktop) and a list (every screen)."""
-    today = timezone.localdate()
+    today = clock.today()
     year = query_year(request, today.year)
     month = _int(request.GET.get("month"), today.month if year == today.year else 1, 1, 12)
     first = date(year, month, 1)
@@ -625,7 +626,7 @@ def leave_decide_page(request: HttpRequest, pk: int) -> HttpResponse:
 def reading_page(request: HttpRequest) -> HttpResponse:
     """A member's reading log (phone first): add an entry, see this year's count against the pledge."""
     member = getattr(request.user, "member", None)
-    form = ReadingLogForm(posted(request), viewer=request.user, initial={"date": timezone.localdate()})
+    form = ReadingLogForm(posted(request), viewer=request.user, initial={"date": clock.today()})
     if request.method == "POST":
         if not can(request.user, permissions.READING, "write"):
             raise PermissionDenied("只有委员本人可以填写读书学习记录。")
@@ -638,7 +639,7 @@ def reading_page(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "已记录。")
                 return redirect("activities:reading")
     logs = selectors.reading_logs(viewer=request.user).order_by("-date", "-id")
-    year = timezone.localdate().year
+    year = clock.today().year
     counts = dict(logs.filter(date__year=year).order_by().values_list("kind").annotate(n=Count("id"))) if member else {}
     pledge = [(value, label, counts.get(value, 0)) for value, label in ReadingLog.Kind.choices]
     return render(
@@ -666,7 +667,7 @@ def my_activities_page(request: AuthedHttpRequest) -> HttpResponse:
         return redirect("activities:mine")
     token = signin.feed_token(member.pk, services.feed_key(member))
     feed = request.build_absolute_uri(reverse("activity-feed", args=[token]))
-    upcoming = selectors.my_upcoming(member=member, today=timezone.localdate())
+    upcoming = selectors.my_upcoming(member=member, today=clock.today())
     return render(request, "activities/mine.html", {"rows": upcoming, "feed": feed})
 
 
@@ -676,7 +677,7 @@ def my_activities_page(request: AuthedHttpRequest) -> HttpResponse:
 @rule_required(permissions.CADENCE_REPORT)
 def cadence_page(request: HttpRequest) -> HttpResponse:
     """The grid of rules × periods for a year, red where missed, with per-subject rows."""
-    today = timezone.localdate()
+    today = clock.today()
     year = query_year(request, today.year)
     committee = acting_committee(viewer=request.user)
     report = cadence_report(committee=committee, year=year, today=today)
