@@ -23,7 +23,7 @@ from luzhi.activities.models import Activity, Decision, Minutes, SeatingPlan, Vo
 from luzhi.activities.views import _int, _managed
 from luzhi.core.documents import document_response
 from luzhi.core.errors import WorkflowError
-from luzhi.core.pages import rule_required
+from luzhi.core.pages import error_text, rule_required
 from luzhi.core.roles import Role
 from luzhi.core.scoping import access_by_id, visible_to
 from luzhi.ledger.models import PlanItem
@@ -73,7 +73,7 @@ def _attempt(request: HttpRequest, step: Callable[[], Any], done: str, failed: s
     try:
         step()
     except ValidationError as exc:
-        messages.error(request, f"{failed}：" + "；".join(exc.messages))
+        messages.error(request, f"{failed}：" + error_text(exc))
     except (WorkflowError, PermissionDenied) as exc:
         messages.error(request, f"{failed}：" + (getattr(exc, "message", None) or str(exc)))
     else:

@@ -36,7 +36,7 @@ from luzhi.activities.models import (
 )
 from luzhi.core import clock
 from luzhi.core.errors import WorkflowError
-from luzhi.core.pages import add_service_errors, paginate, posted, query_year, rule_required
+from luzhi.core.pages import add_service_errors, error_text, paginate, posted, query_year, rule_required
 from luzhi.core.periods import periods_of_year
 from luzhi.core.permissions import can
 from luzhi.core.scoping import access_by_id, visible_to
@@ -214,7 +214,7 @@ def attendance_page(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.attendance_record(actor=request.user, activity=activity, entries=entries)
     except ValidationError as exc:
-        messages.error(request, "未保存：" + "；".join(exc.messages))
+        messages.error(request, "未保存：" + error_text(exc))
     except WorkflowError as exc:
         messages.error(request, "未保存：" + exc.message)
     else:
@@ -312,7 +312,7 @@ def hall_control_page(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 raise ValidationError({"item": "请选择议程。"})
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, error_text(exc))
         except WorkflowError as exc:
             messages.error(request, exc.message)
         else:
@@ -349,7 +349,7 @@ def sign_in_page(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.attendance_sign_in(actor=request.user, activity=activity, code=form.cleaned_data["code"].strip())
         except ValidationError as exc:
-            outcome, message = "danger", "；".join(exc.messages)
+            outcome, message = "danger", error_text(exc)
         except WorkflowError as exc:
             outcome, message = "warning", exc.message
         except PermissionDenied as exc:
@@ -432,7 +432,7 @@ def material_upload_page(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.material_add(actor=request.user, activity=activity, file=file, title=request.POST.get("title", ""))
         except ValidationError as exc:
-            messages.error(request, "未上传：" + "；".join(exc.messages))
+            messages.error(request, "未上传：" + error_text(exc))
         else:
             messages.success(request, "已上传会议材料。")
     return redirect(reverse("activities:activity-detail", args=[pk]) + "#materials")
@@ -539,7 +539,7 @@ def vote_page(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, "投票成功。")
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, error_text(exc))
         except (WorkflowError, PermissionDenied) as exc:
             messages.error(request, getattr(exc, "message", None) or str(exc))
         return redirect("activities:vote-ballot", pk=pk)
@@ -560,7 +560,7 @@ def rsvp_page(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, activity=activity, answer=answer, reason=request.POST.get("reason", "")
         )
     except ValidationError as exc:
-        messages.error(request, "未提交：" + "；".join(exc.messages))
+        messages.error(request, "未提交：" + error_text(exc))
     except (WorkflowError, PermissionDenied) as exc:
         messages.error(request, getattr(exc, "message", None) or str(exc))
     else:
@@ -584,7 +584,7 @@ def leave_ask_page(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.leave_request_create(actor=request.user, activity=activity, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, error_text(exc))
     except WorkflowError as exc:
         messages.error(request, exc.message)
     else:
