@@ -47,7 +47,7 @@ from luzhi.core.scoping import access_by_id, check_version
 from luzhi.core.uploads import upload_response
 from luzhi.ledger import permissions as ledger_permissions
 from luzhi.org.models import MemberGroup, Sector, SpecialCommittee
-from luzhi.org.selectors import acting_committee
+from luzhi.org.selectors import committee_acted_for
 
 INVITE_MODELS: dict[str, type[Any]] = {"special_committee": SpecialCommittee, "group": MemberGroup, "sector": Sector}
 
@@ -607,11 +607,18 @@ class CadenceReportView(APIView):
     permission_classes = [IsAuthenticated, RolePermission]
     permission_rule = permissions.CADENCE_REPORT
 
-    @extend_schema(parameters=[OpenApiParameter("year", int, required=True)], responses={200: dict})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, required=True),
+            OpenApiParameter("committee", int, description="超级用户指定政协（其他账号为所属政协）"),
+        ],
+        responses={200: dict, 400: dict},
+    )
     def get(self, request: Request) -> Response:
         """Each cadence rule of the caller's committee, per subject and period of the year: met / missed / open."""
         year = year_of_request(request, default=None)
-        committee = acting_committee(viewer=request.user)
+        # The API's rule for a superuser: the committee it names, else the only county (400 when neither).
+        committee = committee_acted_for(viewer=request.user, requested=request.query_params.get("committee"))
         return Response(cadence_report(committee=committee, year=year))
 
 

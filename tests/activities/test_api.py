@@ -301,3 +301,19 @@ def test_cadence_report_bad_year_and_roles(api, users):
     assert api(users["office"]).get("/api/v1/cadence/report/").status_code == 400
     assert api(users["member"]).get("/api/v1/cadence/report/?year=2026").status_code == 403
     assert api(None).get("/api/v1/cadence/report/?year=2026").status_code == 401
+
+
+def test_a_superuser_names_the_committee_of_the_cadence_report(api, superuser, committee, other_committee):
+    """Two counties: a superuser without a committee must name one (400, not a page's 404); then it gets that one's."""
+    r = api(superuser).get("/api/v1/cadence/report/?year=2026")
+    assert r.status_code == 400 and "committee" in r.json()
+    r = api(superuser).get(f"/api/v1/cadence/report/?year=2026&committee={other_committee.pk}")
+    assert r.status_code == 200
+    subjects = {
+        row["subject"]["name"]
+        for rule in r.json()["rules"]
+        for row in rule["rows"]
+        if row["subject"]["type"] == "committee"
+    }
+    assert subjects == {other_committee.name}, subjects
+    assert api(superuser).get("/api/v1/cadence/report/?year=2026&committee=999999").status_code == 400
