@@ -8,8 +8,9 @@ from django import forms
 from django.utils import timezone
 
 from luzhi.activities.models import Activity, ReadingLog, Vote
+from luzhi.ledger.models import PlanItem
 from luzhi.org.forms import ScopedModelForm
-from luzhi.org.models import Member
+from luzhi.org.models import Committee, Member, SpecialCommittee
 
 DATETIME_INPUTS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
@@ -135,3 +136,65 @@ class VoteForm(forms.Form):
 
     def clean_options(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("options", "").splitlines() if line.strip()]
+
+
+class DecisionForm(forms.Form):
+    """A decision (议定事项) of a meeting."""
+
+    text = forms.CharField(
+        label="议定事项",
+        max_length=1000,
+        error_messages={"required": "请填写议定事项。", "max_length": "不能超过1000字。"},
+    )
+    responsible = forms.CharField(
+        label="责任单位（人）", max_length=200, required=False, error_messages={"max_length": "不能超过200字。"}
+    )
+    due = forms.DateField(label="完成时限", required=False, error_messages={"invalid": "请填写日期（年-月-日）。"})
+
+
+class DecisionPlanItemForm(forms.Form):
+    """Turning a decision into a ledger plan item: its lead, responsible special committee, kind and deadline."""
+
+    lead = forms.ModelChoiceField(
+        label="牵头领导", queryset=Member.objects.none(), error_messages={"required": "请选择牵头领导。"}
+    )
+    responsible = forms.ModelChoiceField(
+        label="责任专委会", queryset=SpecialCommittee.objects.none(), error_messages={"required": "请选择责任专委会。"}
+    )
+    kind = forms.ChoiceField(label="类型", choices=PlanItem.Kind.choices, initial=PlanItem.Kind.OTHER)
+    deadline = forms.DateField(label="完成时限", required=False, error_messages={"invalid": "请填写日期（年-月-日）。"})
+
+    def __init__(self, *args: Any, committee: Committee, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the meeting's own committee: a forged id of another committee is "not a valid choice".
+        self.fields["lead"].queryset = Member.objects.filter(committee=committee)  # type: ignore[attr-defined]
+        self.fields["responsible"].queryset = SpecialCommittee.objects.filter(committee=committee)  # type: ignore[attr-defined]
+        for name in ("lead", "responsible"):
+            self.fields[name].error_messages["invalid_choice"] = f"请从本政协中选择{self.fields[name].label}。"
+
+
+def _count_errors(label: str) -> dict[str, str]:
+    """Plain messages for a whole number from 1 to 999 (Django's own say "确保该值大于或等于1")."""
+    return {
+        "required": f"请填写{label}。",
+        "invalid": f"{label}应为整数。",
+        "min_value": f"{label}至少为1。",
+        "max_value": f"{label}不能超过999。",
+    }
+
+
+class HallForm(forms.Form):
+    """The hall of a meeting for its seating: name, rows, seats per row and an optional aisle."""
+
+    hall = forms.CharField(
+        label="会场名称",
+        max_length=100,
+        error_messages={"required": "请填写会场名称。", "max_length": "不能超过100字。"},
+    )
+    rows = forms.IntegerField(label="排数", min_value=1, max_value=999, error_messages=_count_errors("排数"))
+    seats_per_row = forms.IntegerField(
+        label="每排座位数", min_value=1, max_value=999, error_messages=_count_errors("每排座位数")
+    )
+    aisle_after = forms.IntegerField(
+        label="过道位置", min_value=1, max_value=999, required=False, error_messages=_count_errors("过道位置")
+    )

@@ -7,7 +7,6 @@ documents download from here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -19,11 +18,12 @@ from django.views.decorators.http import require_POST
 
 from luzhi.accounts.requests import AuthedHttpRequest
 from luzhi.activities import permissions, records, seating
+from luzhi.activities.forms import DecisionForm, DecisionPlanItemForm, HallForm
 from luzhi.activities.models import Activity, Decision, Minutes, SeatingPlan, Vote, meeting_records_readable
-from luzhi.activities.views import _int, _managed
+from luzhi.activities.views import _managed
 from luzhi.core.documents import document_response
 from luzhi.core.errors import WorkflowError
-from luzhi.core.pages import error_text, rule_required
+from luzhi.core.pages import error_text, form_error_text, rule_required
 from luzhi.core.roles import Role
 from luzhi.core.scoping import access_by_id, visible_to
 from luzhi.ledger.models import PlanItem
@@ -112,28 +112,21 @@ def minutes_document_page(request: HttpRequest, pk: int, fmt: str) -> HttpRespon
     return document_response(doc, fmt, f"{minutes.activity.title}纪要", request=request)
 
 
-def _due(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        raise ValidationError({"due": "完成时限应为日期（YYYY-MM-DD）。"}) from None
-
-
 @require_POST
 @rule_required(permissions.DECISIONS, "write")
 def decision_add_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a decision to the meeting."""
     activity = _managed(request, pk)
-
-    def step() -> None:
-        data = {
-            "text": request.POST.get("text", "")[:1000],
-            "responsible": request.POST.get("responsible", "")[:200],
-            "due": _due(request.POST.get("due", "").strip()),
-        }
-        records.decision_create(actor=request.user, activity=activity, data=data)
-
-    _attempt(request, step, "已添加议定事项。", "议定事项未添加")
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "议定事项未添加：" + form_error_text(form))
+        return _back(pk, "decisions")
+    _attempt(
+        request,
+        lambda: records.decision_create(actor=request.user, activity=activity, data=form.cleaned_data),
+        "已添加议定事项。",
+        "议定事项未添加",
+    )
     return _back(pk, "decisions")
 
 
@@ -156,25 +149,20 @@ def decision_delete_page(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_plan_item_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Turn a decision into a plan item of the ledger (the office)."""
     decision = access_by_id(request.user, Decision, pk, qs=Decision.objects.select_related("activity"))
-    committee = decision.activity.committee
+    form = DecisionPlanItemForm(request.POST, committee=decision.activity.committee)
+    if not form.is_valid():
+        messages.error(request, "未转为督办事项：" + form_error_text(form))
+        return _back(decision.activity_id, "decisions")
+    data = form.cleaned_data
 
     def step() -> None:
-        lead = Member.objects.filter(committee=committee, pk=_int(request.POST.get("lead"), 0, 1, 2**62)).first()
-        responsible = SpecialCommittee.objects.filter(
-            committee=committee, pk=_int(request.POST.get("responsible"), 0, 1, 2**62)
-        ).first()
-        if lead is None or responsible is None:
-            raise ValidationError("请选择牵头领导和责任专委会。")
-        kind = request.POST.get("kind", PlanItem.Kind.OTHER)
-        if kind not in PlanItem.Kind.values:
-            raise ValidationError("请选择督办事项类型。")
         records.decision_to_plan_item(
             actor=request.user,
             decision=decision,
-            lead=lead,
-            responsible=responsible,
-            kind=kind,
-            deadline=_due(request.POST.get("deadline", "").strip()),
+            lead=data["lead"],
+            responsible=data["responsible"],
+            kind=data["kind"],
+            deadline=data["deadline"],
         )
 
     _attempt(request, step, "已转为督办事项。", "未转为督办事项")
@@ -197,22 +185,13 @@ def _position(text: str) -> list[int] | str:
 def seating_layout_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Set the hall of the meeting: name, rows, seats per row, aisle."""
     activity = _managed(request, pk)
-
-    def number(name: str, label: str, blank: bool = False) -> int | None:
-        text = request.POST.get(name, "").strip()
-        if blank and not text:
-            return None
-        if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 5:
-            raise ValidationError({name: f"{label}应为整数。"})
-        return int(text)
+    form = HallForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "会场设置未保存：" + form_error_text(form))
+        return _back(pk, "seating")
 
     def step() -> None:
-        rows, seats = number("rows", "排数"), number("seats_per_row", "每排座位数")
-        aisle = number("aisle_after", "过道位置", blank=True)
-        if rows is not None and rows < 1 or seats is not None and seats < 1:
-            raise ValidationError("排数和每排座位数至少为1。")
-        data = {"hall": request.POST.get("hall", "")[:100], "rows": rows, "seats_per_row": seats, "aisle_after": aisle}
-        seating.seating_set_layout(actor=request.user, activity=activity, data=data)
+        seating.seating_set_layout(actor=request.user, activity=activity, data=form.cleaned_data)
 
     _attempt(request, step, "已保存会场设置。", "会场设置未保存")
     return _back(pk, "seating")

@@ -69,6 +69,17 @@ def error_text(exc: Exception) -> str:
     return getattr(exc, "message", None) or str(exc)
 
 
+def form_error_text(form: forms.BaseForm) -> str:
+    """An invalid form's errors as one line for a page message, each after its field's label."""
+    parts: list[str] = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else None
+        parts.extend(
+            f"{label}：{str(message).rstrip('。')}" if label else str(message).rstrip("。") for message in errors
+        )
+    return "；".join(parts) + "。"
+
+
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its field when the form has it, else on top."""
     if not hasattr(exc, "error_dict"):

@@ -9,7 +9,17 @@ from docx import Document as DocxDocument
 from pypdf import PdfReader
 
 from luzhi.activities.cadence import cadence_report
-from luzhi.activities.models import AgendaItem, Ballot, CadenceRule, Minutes, Seat, SeatingPlan, Vote, VoteTurnout
+from luzhi.activities.models import (
+    AgendaItem,
+    Ballot,
+    CadenceRule,
+    Decision,
+    Minutes,
+    Seat,
+    SeatingPlan,
+    Vote,
+    VoteTurnout,
+)
 from luzhi.core.models import AuditEntry
 from luzhi.ledger.models import Plan, PlanItem
 from tests import factories as f
@@ -317,3 +327,31 @@ def test_a_reading_rule_cannot_require_first_topic(api, users):
     }
     r = api(users["office"]).post("/api/v1/cadence-rules/", body, format="json")
     assert r.status_code == 400 and "first_topic" in r.json()
+
+
+def test_meeting_record_forms_name_the_field_in_plain_chinese_and_save_nothing(
+    users, meeting, plenary, client, committee
+):
+    """The decision, plan-item and hall forms: each wrong field named in plain Chinese, nothing saved."""
+    activity, _ = plenary
+    client.force_login(users["office"])
+
+    def said(url, data):
+        return client.post(url, data, follow=True).content.decode()
+
+    text = said(f"/activities/{activity.pk}/seating/", {"hall": "礼堂", "rows": "-1", "seats_per_row": "x"})
+    assert "排数至少为1" in text and "每排座位数应为整数" in text and "确保该值" not in text
+    assert not SeatingPlan.objects.exists()
+
+    text = said(f"/activities/{meeting.pk}/decisions/", {"text": "议" * 1001, "due": "明天"})
+    assert "议定事项：" in text and "完成时限：请填写日期" in text and "确保该变量" not in text
+    assert not Decision.objects.exists()
+    said(f"/activities/{meeting.pk}/decisions/", {"text": "修订委员履职档案", "due": "2026-03-01"})
+    decision = Decision.objects.get()
+    assert decision.due == date(2026, 3, 1)
+
+    other_member = f.MemberFactory()  # of another committee: a forged choice
+    text = said(f"/activities/decisions/{decision.pk}/plan-item/", {"lead": other_member.pk, "kind": "other"})
+    assert "请从本政协中选择牵头领导" in text and "请选择责任专委会" in text
+    decision.refresh_from_db()
+    assert decision.plan_item_id is None
