@@ -141,11 +141,11 @@ def _red_rule(paragraph: Any) -> None:
 
 
 def _page_number(paragraph: Any) -> None:
-    """— PAGE — in 4号 宋体: the number is a field, so that Word and WPS count the pages."""
+    """— PAGE — in 4号 宋体: the number is a field (each part in its own run), so that Word and WPS count pages."""
     _set_font(paragraph.add_run("— "), PAGE_NUMBER_FONT, 14)
-    run = paragraph.add_run()
-    _set_font(run, PAGE_NUMBER_FONT, 14)
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        run = paragraph.add_run()
+        _set_font(run, PAGE_NUMBER_FONT, 14)
         if kind is not None:
             char = OxmlElement("w:fldChar")
             char.set(qn("w:fldCharType"), kind)
@@ -156,9 +156,7 @@ def _page_number(paragraph: Any) -> None:
             instr.text = text
             run._r.append(instr)
         else:
-            shown = OxmlElement("w:t")
-            shown.text = text
-            run._r.append(shown)
+            run.text = text  # what shows until the field is updated
     _set_font(paragraph.add_run(" —"), PAGE_NUMBER_FONT, 14)
 
 
