@@ -355,6 +355,7 @@ class OfficeGrantViewSet(XLSXListMixin, mixins.ListModelMixin, viewsets.GenericV
 
     serializer_class = OfficeGrantSerializer
     xlsx_filename = "office-grants"
+    xlsx_title = "办公室角色授予记录"
     permission_classes = [IsAuthenticated, RolePermission]
     permission_rule = permissions.SECURITY
 
@@ -397,6 +398,7 @@ class LockoutViewSet(XLSXListMixin, mixins.ListModelMixin, viewsets.GenericViewS
 
     serializer_class = LockoutSerializer
     xlsx_filename = "lockouts"
+    xlsx_title = "登录失败锁定"
     permission_classes = [IsAuthenticated, RolePermission]
     permission_rule = permissions.SECURITY
     action_rules = {"unlock": (permissions.SECURITY, "write")}

@@ -1,5 +1,8 @@
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.functional import cached_property
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -9,6 +12,52 @@ from luzhi.accounts.models import DeviceToken, SecuritySettings, User
 from luzhi.core.api import LuzhiSerializer
 from luzhi.core.logging import mask_field
 from luzhi.core.models import AuditEntry
+from luzhi.core.roles import Role
+
+# How an audited change was made (core.audit._via), as a sheet names it.
+VIA_LABELS = {
+    "api": "接口",
+    "page": "页面",
+    "admin": "后台管理",
+    "import": "导入",
+    "restore": "恢复",
+    "command": "服务器命令",
+}
+
+
+def _model_name(label: str) -> str:
+    """`notifications.groupchannel` as its verbose name (群聊推送渠道); an unknown label as it is."""
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
+
+
+def _readable_changes(label: str, changes: Any) -> Any:
+    """The before → after pairs of an audit row with field verbose names: 名称：（空）→ 示例群."""
+    if not isinstance(changes, dict):
+        return changes
+    try:
+        model: Any = apps.get_model(label)
+    except (LookupError, ValueError):
+        model = None
+
+    def name(field: str) -> str:
+        try:
+            return str(model._meta.get_field(field.removesuffix("_id")).verbose_name) if model else field
+        except FieldDoesNotExist:
+            return field
+
+    def text(value: Any) -> str:
+        return "（空）" if value in (None, "", [], {}) else str(value)
+
+    parts = []
+    for field, pair in changes.items():
+        if isinstance(pair, (list, tuple)) and len(pair) == 2:
+            parts.append(f"{name(field)}：{text(pair[0])} → {text(pair[1])}")
+        else:
+            parts.append(f"{name(field)}：{text(pair)}")
+    return "；".join(parts)
 
 
 class UserSerializer(LuzhiSerializer):
@@ -80,7 +129,16 @@ class OfficeGrantSerializer(serializers.ModelSerializer):
 
     def get_previous_role(self, entry: AuditEntry) -> str | None:
         pair = entry.changes.get("role") if isinstance(entry.changes, dict) else None
-        return pair[0] if isinstance(pair, list) and pair else None
+        role = pair[0] if isinstance(pair, list) and pair else None
+        if self.context.get("xlsx") and role is not None:
+            return str(dict(Role.choices).get(role, role) or "（无）")
+        return role
+
+    def to_representation(self, instance: AuditEntry) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if self.context.get("xlsx"):
+            data["via"] = VIA_LABELS.get(data["via"], data["via"])
+        return data
 
 
 class SecuritySettingsSerializer(serializers.ModelSerializer):
@@ -113,7 +171,22 @@ class AuditEntrySerializer(serializers.ModelSerializer):
     def to_representation(self, instance: AuditEntry) -> dict[str, Any]:
         data = super().to_representation(instance)
         data["changes"] = masked_changes(data.get("changes"))
+        if self.context.get("xlsx"):
+            # A sheet for people: names, labels and field names instead of ids and codes.
+            committee = instance.committee_id
+            data["committee"] = self._committee_names.get(committee) if committee is not None else None
+            data["action"] = instance.get_action_display()
+            data["model"] = _model_name(instance.model)
+            data["changes"] = _readable_changes(instance.model, data["changes"])
+            data["via"] = VIA_LABELS.get(instance.via, instance.via)
         return data
+
+    @cached_property
+    def _committee_names(self) -> dict[int, str]:
+        """Every committee's name, read once for the whole sheet (committee_id is no foreign key)."""
+        from luzhi.org.models import Committee
+
+        return dict(Committee.objects.values_list("pk", "name"))
 
 
 def masked_changes(changes: Any) -> Any:

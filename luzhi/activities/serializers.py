@@ -186,6 +186,7 @@ class ReadingLogSerializer(LuzhiSerializer):
 
 class CadenceRuleSerializer(LuzhiSerializer):
     kinds = serializers.ListField(child=serializers.CharField(max_length=30), max_length=30, label="类型")
+    xlsx_labels = {"kinds": dict(Activity.Kind.choices)}
 
     class Meta:
         model = CadenceRule

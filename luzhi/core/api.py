@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
@@ -165,6 +166,33 @@ class DateTimeField(serializers.DateTimeField):
         return result
 
 
+def xlsx_label(value: Any, labels: Mapping[str, str]) -> Any:
+    """A code (or each code of a list) as its label for a sheet; an unknown code stays as it is."""
+    if isinstance(value, (list, tuple)):
+        return [labels.get(v, v) if isinstance(v, str) else v for v in value]
+    return labels.get(value, value) if isinstance(value, str) else value
+
+
+def _model_field(model: Any, name: str) -> Any:
+    try:
+        return model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - FieldDoesNotExist, or no model at all
+        return None
+
+
+def _related_source(field: Any) -> str | None:
+    """The foreign key an id field shows (`committee` for source="committee_id" or a PK related field)."""
+    source = getattr(field, "source", "") or ""
+    if not source or "." in source or source == "*" or isinstance(field, ScopedRelatedField):
+        return None
+    if isinstance(field, serializers.PrimaryKeyRelatedField):
+        return source
+    if isinstance(field, serializers.IntegerField) and source.endswith("_id"):
+        related = _model_field(getattr(getattr(field.parent, "Meta", None), "model", None), source[:-3])
+        return source[:-3] if related is not None and related.is_relation else None
+    return None
+
+
 class LuzhiSerializer(serializers.ModelSerializer[Any]):
     """Base serializer: scoped relations, no DRF unique validators (models validate), xlsx labels.
 
@@ -173,6 +201,8 @@ class LuzhiSerializer(serializers.ModelSerializer[Any]):
     """
 
     serializer_related_field = ScopedRelatedField
+    # Codes a sheet shows by their labels, field name → {code: label} (a list of codes: each one).
+    xlsx_labels: ClassVar[dict[str, Mapping[str, str]]] = {}
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateField: DateField,
@@ -213,6 +243,18 @@ class LuzhiSerializer(serializers.ModelSerializer[Any]):
                     data[name] = field.choices[data[name]]
                 elif isinstance(field, serializers.BooleanField):
                     data[name] = "是" if data.get(name) else "否"
+                elif isinstance(field, serializers.DecimalField) and isinstance(data.get(name), str):
+                    data[name] = float(data[name])  # a number to add up, not the API's "10.00"
+                elif name in data and (related := _related_source(field)) is not None:
+                    # A sheet names the row a foreign key points at (fetched by xlsx_related); an id
+                    # means nothing to its reader. A row pointing at a row of the same list keeps
+                    # that row's 编号.
+                    fk = _model_field(type(instance), related)
+                    if fk is not None and fk.related_model is not type(instance) and fk.is_cached(instance):
+                        value = getattr(instance, related)
+                        data[name] = None if value is None else str(value)
+            for name, labels in self.xlsx_labels.items():
+                data[name] = xlsx_label(data.get(name), labels)
         return data
 
 
@@ -227,6 +269,8 @@ class HistoryEntrySerializer(serializers.Serializer[Any]):
         return acted_as(obj.history_user, viewer=getattr(request, "user", None))
 
     def get_action(self, obj: Any) -> str:
+        if self.context.get("xlsx"):
+            return {"+": "新建", "~": "修改", "-": "删除"}[obj.history_type]
         return {"+": "create", "~": "update", "-": "delete"}[obj.history_type]
 
 
@@ -265,13 +309,20 @@ class XLSXListMixin(_ListView):
 
     def xlsx_related(self) -> builtins.list[str]:
         """The foreign keys an export shows by name, fetched in the same query."""
-        shown = cast(serializers.Serializer[Any], self.get_serializer()).fields
+        fields = cast(serializers.Serializer[Any], self.get_serializer()).fields
+        shown = set(fields) | {source for f in fields.values() if (source := _related_source(f)) is not None}
         model = self.get_queryset().model
         return [f.name for f in model._meta.concrete_fields if f.is_relation and f.name in shown]
 
     def xlsx_headers(self) -> builtins.list[tuple[str, str]]:
         serializer = cast(serializers.Serializer[Any], self.get_serializer())
-        return [(name, str(f.label or name)) for name, f in serializer.fields.items() if not f.write_only]
+        headers: builtins.list[tuple[str, str]] = []
+        for name, f in serializer.fields.items():
+            label = str(f.label or name)
+            # Two fields of one meaning (`member` and `member_name`, both 委员) make one column.
+            if not f.write_only and label not in {seen for _, seen in headers}:
+                headers.append((name, label))
+        return headers
 
 
 class ScopedModelViewSet(XLSXListMixin, viewsets.ModelViewSet[M]):

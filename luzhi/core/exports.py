@@ -18,7 +18,6 @@ import json
 import secrets
 from dataclasses import asdict, fields
 from typing import Any
-from urllib.parse import quote
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -29,6 +28,7 @@ from django.utils import timezone
 
 from luzhi.core import documents as d
 from luzhi.core import jobs
+from luzhi.core.downloads import attachment
 
 FOLDER = "exports"
 KEEP = dt.timedelta(days=1)
@@ -133,9 +133,5 @@ def download(request: HttpRequest, token: str) -> FileResponse:
     if not default_storage.exists(path):
         raise Http404
     response = FileResponse(default_storage.open(path, "rb"), content_type=_MIME[record["fmt"]])
-    ascii_name = record["filename"].encode("ascii", "ignore").decode() or "document"
-    response["Content-Disposition"] = (
-        f'attachment; filename="{ascii_name}.{record["fmt"]}"; '
-        f"filename*=UTF-8''{quote(record['filename'])}.{record['fmt']}"
-    )
+    response["Content-Disposition"] = attachment(record["filename"], record["fmt"])
     return response

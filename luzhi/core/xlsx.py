@@ -3,35 +3,98 @@
 from __future__ import annotations
 
 import io
+import re
 import time
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import IO, Any
 from xml.parsers import expat
 
+from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+
+from luzhi.core import clock
+from luzhi.core.downloads import attachment
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What the API writes for a date or a time (DRF's ISO 8601): written to a sheet as a real date.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?")
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+MIN_WIDTH, MAX_WIDTH = 6, 60
+WIDTH_SAMPLE = 2000  # rows looked at to fit the column widths
 
 
-def _cell(ws: Any, value: Any, bold: bool = False) -> WriteOnlyCell:
-    if isinstance(value, (list, tuple)):
-        value = "、".join(str(v) for v in value)
+def _as_date(value: str) -> date | datetime | str:
+    """An ISO date or date-time string as a date or a local naive datetime; any other string as it is."""
+    try:
+        if _ISO_DATE.fullmatch(value):
+            return date.fromisoformat(value)
+        if _ISO_DATETIME.fullmatch(value):
+            return _naive(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:
+        pass
+    return value
+
+
+def _naive(value: datetime) -> datetime:
+    """Excel has no time zones: an aware time is written as the local (Asia/Shanghai) wall-clock time."""
+    return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+
+
+def cell_value(value: Any) -> Any:
+    """What a sheet stores for a value: lists and dicts as text, ISO strings as dates, no control characters."""
+    if isinstance(value, bool):
+        value = "是" if value else "否"  # as the pages say it; TRUE / FALSE is no answer to a clerk
+    elif isinstance(value, (list, tuple)):
+        value = "、".join(str(cell_value(v)) for v in value)
     elif isinstance(value, dict):
-        value = "；".join(f"{k}：{v}" for k, v in value.items())
+        value = "；".join(f"{k}：{cell_value(v)}" for k, v in value.items())
     elif isinstance(value, datetime):
-        value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        value = _naive(value)
+    elif isinstance(value, Decimal):
+        value = float(value)
     elif value is not None and not isinstance(value, (int, float, date, bool, str)):
         value = str(value)
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters cannot be stored in a sheet
+        value = _as_date(ILLEGAL_CHARACTERS_RE.sub("", value))  # control characters cannot be stored in a sheet
+    return value
+
+
+def display_width(value: Any) -> int:
+    """How many columns a value takes on screen: a CJK (wide) character counts two, a date its printed form."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    text = "是" if value is True else "否" if value is False else str(value)
+    longest = max((line for line in text.splitlines() or [""]), key=len)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+
+
+def _fitted_widths(headers: Sequence[Any], rows: Sequence[Sequence[Any]]) -> list[float]:
+    widths = [display_width(h) for h in headers]
+    for row in rows[:WIDTH_SAMPLE]:
+        for i, value in enumerate(row[: len(widths)]):
+            widths[i] = max(widths[i], display_width(value))
+    return [min(MAX_WIDTH, max(MIN_WIDTH, w + 2)) for w in widths]
+
+
+def _cell(ws: Any, value: Any, bold: bool = False) -> WriteOnlyCell:
+    value = cell_value(value)
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         # Stored as text with a quote prefix, so that spreadsheets show it and never run it.
@@ -39,7 +102,9 @@ def _cell(ws: Any, value: Any, bold: bool = False) -> WriteOnlyCell:
         cell.data_type = "s"
         cell.quotePrefix = True
     if isinstance(value, date):
-        cell.number_format = "yyyy-mm-dd" if not isinstance(value, datetime) else "yyyy-mm-dd hh:mm"
+        cell.number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
+    if isinstance(value, str) and "\n" in value:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     if bold:
         cell.font = Font(bold=True)
     return cell
@@ -54,20 +119,72 @@ def quote_formulas(ws: Any) -> None:
                 cell.quotePrefix = True
 
 
-def workbook_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Sheet1") -> bytes:
-    """Write one sheet with a bold header row and return the XLSX file's bytes."""
+def sheet_title(title: str) -> str:
+    """A valid sheet name (at most 31 characters, none of []:*?/\\) that is never Excel's default "Sheet"."""
+    cleaned = re.sub(r"[\[\]:*?/\\]", "", title).strip("'")[:31]
+    return cleaned or "数据"
+
+
+def finish_sheet(ws: Any) -> None:
+    """Give an ordinary (not write-only) sheet the layout of every export: frozen header, fitted widths."""
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    if not rows:
+        return
+    ws.freeze_panes = "A2"
+    for i, width in enumerate(_fitted_widths(rows[0], rows[1:]), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, date):
+                cell.number_format = DATETIME_FORMAT if isinstance(cell.value, datetime) else DATE_FORMAT
+    quote_formulas(ws)
+
+
+def workbook_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "数据") -> bytes:
+    """The one XLSX writer: one sheet named `title`, a bold frozen header row, columns fitted to the content.
+
+    Dates and times (also as ISO strings) become Excel dates, lists and dicts readable text, and
+    text that a spreadsheet would run as a formula plain text.
+    """
+    values = [[cell_value(v) for v in row] for row in rows]
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31] or "Sheet1")
+    ws = wb.create_sheet(title=sheet_title(title))
+    ws.freeze_panes = "A2"
+    for i, width in enumerate(_fitted_widths(headers, values), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
     ws.append([_cell(ws, h, bold=True) for h in headers])
-    for row in rows:
+    for row in values:
         ws.append([_cell(ws, v) for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
+def xlsx_response(content: bytes, filename: str, fallback: str = "export") -> HttpResponse:
+    """A download of a workbook under its Chinese name (`filename` without extension, ASCII `fallback`)."""
+    response = HttpResponse(content, content_type=XLSX_MIME)
+    response["Content-Disposition"] = attachment(filename, "xlsx", fallback=fallback)
+    return response
+
+
+def export_title(view: Any) -> str:
+    """The Chinese name of what a list view exports: its `xlsx_title`, else its model's plural name."""
+    title = getattr(view, "xlsx_title", "")
+    if not title:
+        try:
+            title = str(view.get_queryset().model._meta.verbose_name_plural)
+        except Exception:  # noqa: BLE001 - a view without a queryset names itself through xlsx_title
+            title = ""
+    return title or "导出数据"
+
+
 class XLSXRenderer(BaseRenderer):
-    """`?format=xlsx` on any endpoint: rows of dicts become a sheet with the view's Chinese headers."""
+    """`?format=xlsx` on any endpoint: rows of dicts become a sheet with the view's Chinese headers.
+
+    The row id, kept for re-import, moves to the last column as 编号.
+    """
 
     media_type = XLSX_MIME
     format = "xlsx"
@@ -92,10 +209,19 @@ class XLSXRenderer(BaseRenderer):
             headers = [(k, k) for k in keys]
         else:
             headers = view.xlsx_headers()
+        if any(key == "id" for key, _ in headers):
+            headers = [(k, label) for k, label in headers if k != "id"] + [("id", "编号")]
+        title = export_title(view)
+        if getattr(view, "action", None) == "history":
+            title = f"{title}修改记录"
         if response is not None and view is not None:
-            name = getattr(view, "xlsx_filename", "export")
-            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return workbook_bytes([label for _, label in headers], ([row.get(k) for k, _ in headers] for row in data))
+            name = f"{title}-{clock.today():%Y%m%d}"
+            response["Content-Disposition"] = attachment(
+                name, "xlsx", fallback=getattr(view, "xlsx_filename", "export")
+            )
+        return workbook_bytes(
+            [label for _, label in headers], ([row.get(k) for k, _ in headers] for row in data), title=title
+        )
 
 
 # ---- reading an uploaded workbook ----------------------------------------------------------

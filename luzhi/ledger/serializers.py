@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from luzhi.core import clock
 from luzhi.core.api import LuzhiSerializer
-from luzhi.ledger.models import MonthlyPlan, Plan, PlanItem, ProgressReport
+from luzhi.ledger.models import LINK_TYPES, MonthlyPlan, Plan, PlanItem, ProgressReport
 
 
 class PlanSerializer(LuzhiSerializer):
@@ -42,6 +42,22 @@ class PlanItemSerializer(LuzhiSerializer):
 
     def _today(self) -> Any:
         return self.context.get("today") or clock.today()
+
+    def to_representation(self, instance: PlanItem) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if self.context.get("xlsx"):
+            # A sheet reads 制定工作方案（2026-03-31前）and 履职活动第12号, not the JSON of the API.
+            data["milestones"] = "；".join(
+                f"{m.get('title', '')}（{m['due']}前）" if m.get("due") else str(m.get("title", ""))
+                for m in instance.milestones or []
+                if isinstance(m, dict)
+            )
+            data["links"] = "；".join(
+                f"{LINK_TYPES.get(str(link.get('type')), ('', '', str(link.get('type'))))[2]}第{link.get('id')}号"
+                for link in instance.links or []
+                if isinstance(link, dict)
+            )
+        return data
 
     def get_status(self, obj: PlanItem) -> str:
         status = getattr(obj, "state", None) or obj.status_on(self._today())

@@ -121,6 +121,7 @@ class GroupChannelSerializer(LuzhiSerializer):
         write_only=True, required=False, allow_blank=True, max_length=200, label="签名密钥", help_text="钉钉加签密钥"
     )
     has_secret = serializers.SerializerMethodField(label="已设密钥")
+    xlsx_labels = {"events": COMMITTEE_EVENTS}
     events = serializers.JSONField(
         label="推送的事件", help_text="事件类别列表：" + "、".join(f"{k}（{v}）" for k, v in COMMITTEE_EVENTS.items())
     )

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from luzhi.core.documents import Document, Heading, PageBreak, Paragraph
+from luzhi.core.documents import Document, Heading, Paragraph
 from luzhi.opinions.models import Bulletin
 from luzhi.opinions.selectors import bulletin_reports
 
 
 def bulletin_document(bulletin: Bulletin) -> Document:
-    """Build the printable issue: each report with its title, body and author."""
+    """Build the printable issue: each report with its title, body and author, one after another.
+
+    Reports follow each other on the page, as a printed issue packs them; a title never stays
+    alone at the foot of a page (the renderer keeps a heading with its first paragraph).
+    """
     blocks: list = []
     reports = bulletin_reports(bulletin=bulletin)
-    for index, report in enumerate(reports):
-        if index:
-            blocks.append(PageBreak())
+    for report in reports:
         blocks.append(Heading(report.title, level=1))
-        blocks.extend(Paragraph(line) for line in report.content.splitlines() if line.strip())
+        blocks.extend(Paragraph(line.strip(" \t\u3000")) for line in report.content.splitlines() if line.strip())
         if report.author_id:
             blocks.append(Paragraph(f"（{report.committee}委员 {report.author}）", indent=False, align="right"))
     return Document(

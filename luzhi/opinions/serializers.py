@@ -39,8 +39,8 @@ class OpinionReportSerializer(LuzhiSerializer):
     origin_committee: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         source="committee", read_only=True, label="报送政协"
     )
-    adoptions = AdoptionSerializer(many=True, read_only=True)
-    instructions = InstructionSerializer(many=True, read_only=True)
+    adoptions = AdoptionSerializer(many=True, read_only=True, label="采用情况")
+    instructions = InstructionSerializer(many=True, read_only=True, label="领导批示")
     content = serializers.CharField(label="正文", trim_whitespace=False, max_length=20000)
 
     class Meta:
@@ -80,8 +80,13 @@ class OpinionReportSerializer(LuzhiSerializer):
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
         if self.context.get("xlsx"):
-            data["adoptions"] = "；".join(f"{a['issue']}（{a['level']}）" for a in data["adoptions"])
-            data["instructions"] = "；".join(f"{i['leader']}（{i['level']}）" for i in data["instructions"])
+            # Read from the rows (prefetched), so that the level is its label (县级), not its code.
+            data["adoptions"] = "；".join(
+                f"{a.issue or '已采用'}（{a.get_level_display()}）" for a in instance.adoptions.all()
+            )
+            data["instructions"] = "；".join(
+                f"{i.leader}（{i.get_level_display()}）" for i in instance.instructions.all()
+            )
         return data
 
 
@@ -118,6 +123,9 @@ class BulletinSerializer(LuzhiSerializer):
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
         data["reports"] = [e.report_id for e in instance.entries.all()]
+        if self.context.get("xlsx"):
+            titles = {r.pk: r.title for r in instance.reports.all()}  # prefetched with the entries
+            data["reports"] = [titles.get(pk, pk) for pk in data["reports"]]
         return data
 
 

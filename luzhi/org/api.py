@@ -19,11 +19,11 @@ from luzhi.accounts.bulk import BulkRefused, ImportAccounts
 from luzhi.accounts.requests import AuthedRequest
 from luzhi.accounts.serializers import MemberAccountsResultSerializer, member_accounts_response
 from luzhi.core.api import ScopedModelViewSet
-from luzhi.core.xlsx import XLSX_MIME
+from luzhi.core.xlsx import XLSX_MIME, xlsx_response
 from luzhi.org import permissions
 from luzhi.org import serializers as s
 from luzhi.org.filters import LiaisonFilter, MemberFilter
-from luzhi.org.imports import ImportRejected, members_import, template_bytes
+from luzhi.org.imports import TEMPLATE_NAME, ImportRejected, members_import, template_bytes
 from luzhi.org.models import (
     Committee,
     Liaison,
@@ -188,9 +188,7 @@ class MemberViewSet(ScopedModelViewSet):
     def import_template(self, request: Request) -> HttpResponse:
         """Download the XLSX template for the roster import."""
         committee = self.committee_for_write()
-        response = HttpResponse(template_bytes(committee), content_type=XLSX_MIME)
-        response["Content-Disposition"] = 'attachment; filename="member-import-template.xlsx"'
-        return response
+        return xlsx_response(template_bytes(committee), TEMPLATE_NAME, fallback="member-import-template")
 
 
 class LiaisonViewSet(ScopedModelViewSet):

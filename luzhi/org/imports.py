@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from luzhi.core.audit import save_as
-from luzhi.core.xlsx import Deadline, SheetRejected, quote_formulas, read_first_sheet
+from luzhi.core.xlsx import Deadline, SheetRejected, finish_sheet, read_first_sheet
 from luzhi.org.models import PARTIES, Committee, Member, MemberGroup, Sector, SpecialCommittee, Term
 
 MAX_ROWS = 5000
@@ -111,7 +111,7 @@ def template_bytes(committee: Committee) -> bytes:
             "张三",
             "男",
             "汉族",
-            "1975-03-01",
+            date(1975, 3, 1),  # a real date, as Excel keeps one typed into the column
             "民盟",
             "委员",
             sector.name if sector else "",
@@ -122,8 +122,6 @@ def template_bytes(committee: Committee) -> bytes:
             "13800001234",
         ]
     )
-    for col in range(1, len(COLUMNS) + 1):
-        ws.column_dimensions[chr(64 + col)].width = 16
     lists = {
         "B": ["男", "女"],
         "F": [label for _, label in Member.Position.choices],
@@ -144,10 +142,13 @@ def template_bytes(committee: Committee) -> bytes:
     notes.append(["届次", "填写数字，如 10 或 第十届 对应的数字 10。"])
     notes.append(["手机号码", "11位数字。"])
     for sheet in (ws, notes):
-        quote_formulas(sheet)  # sector and committee names are free text
+        finish_sheet(sheet)  # frozen header, fitted widths; sector and committee names are free text: no formulas
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+TEMPLATE_NAME = "委员名册导入模板"
 
 
 def _read_rows(file: IO[bytes], deadline: Deadline) -> tuple[list[str], list[tuple[int, list[Any]]]]:

@@ -28,6 +28,12 @@ class CommitteeSerializer(LuzhiSerializer):
         model = Committee
         fields = ["id", "committee", "name", "level", "parent", "region_code"]
 
+    def to_representation(self, instance: Committee) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if self.context.get("xlsx"):
+            data["committee"] = instance.name  # a sheet names the committee, as every other list does
+        return data
+
 
 class TermSerializer(LuzhiSerializer):
     class Meta:

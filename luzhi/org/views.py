@@ -29,7 +29,7 @@ from luzhi.core.permissions import Rule, can
 from luzhi.core.scoping import access_by_id, visible_to
 from luzhi.core.services import object_create, object_delete, object_update
 from luzhi.core.templatetags.luzhi import cn_date
-from luzhi.core.xlsx import XLSX_MIME
+from luzhi.core.xlsx import xlsx_response
 from luzhi.org import permissions
 from luzhi.org.filters import LiaisonFilter
 from luzhi.org.forms import (
@@ -40,7 +40,7 @@ from luzhi.org.forms import (
     RosterFilter,
     ScopedModelForm,
 )
-from luzhi.org.imports import ImportRejected, RowError, members_import, template_bytes
+from luzhi.org.imports import TEMPLATE_NAME, ImportRejected, RowError, members_import, template_bytes
 from luzhi.org.models import (
     Liaison,
     Member,
@@ -225,9 +225,8 @@ def member_import_page(request: HttpRequest) -> HttpResponse:
 @rule_required(permissions.MEMBERS, "write")
 def member_import_template_page(request: HttpRequest) -> HttpResponse:
     """Download the import template with the committee's own sectors and committees listed."""
-    response = HttpResponse(template_bytes(acting_committee(viewer=request.user)), content_type=XLSX_MIME)
-    response["Content-Disposition"] = 'attachment; filename="member-import-template.xlsx"'
-    return response
+    content = template_bytes(acting_committee(viewer=request.user))
+    return xlsx_response(content, TEMPLATE_NAME, fallback="member-import-template")
 
 
 # ---- reference lists: terms, sectors, special committees, groups, units, stations --------

@@ -140,6 +140,8 @@ class ProposalSerializer(LuzhiSerializer):
         if self.context.get("xlsx"):
             data["lead"] = str(instance.lead)
             data["supervisor"] = str(instance.supervisor or "")
+            # The latest rating is kept as the evaluation's code (basically_satisfied): a sheet reads 基本满意.
+            data["rating"] = dict(Evaluation.Rating.choices).get(instance.rating, instance.rating) or None
         return data
 
 

@@ -92,6 +92,7 @@ class ScoresViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated, RolePermission]
     permission_rule = permissions.SCORES
     xlsx_filename = "scores"
+    xlsx_title = "委员履职积分"
 
     def xlsx_headers(self) -> list[tuple[str, str]]:
         return [("rank", "名次"), ("name", "姓名"), ("total", "总分"), ("grade_label", "等次"), ("member", "委员编号")]

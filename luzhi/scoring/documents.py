@@ -9,7 +9,7 @@ from django.http import HttpResponse
 
 from luzhi.core import clock
 from luzhi.core.documents import Document, Heading, Paragraph, Table, document_response
-from luzhi.core.xlsx import XLSX_MIME, workbook_bytes
+from luzhi.core.xlsx import workbook_bytes, xlsx_response
 from luzhi.org.models import Committee, Member
 from luzhi.scoring import ledger, rules, selectors
 
@@ -208,9 +208,7 @@ def bulletin_response(*, committee: Committee, year: int, fmt: str) -> HttpRespo
         ),
         title=f"{year}年度履职情况",
     )
-    response = HttpResponse(content, content_type=XLSX_MIME)
-    response["Content-Disposition"] = f'attachment; filename="duty-bulletin-{year}.xlsx"'
-    return response
+    return xlsx_response(content, filename, fallback=f"duty-bulletin-{year}")
 
 
 def archive_document(*, member: Member) -> Document:

@@ -95,3 +95,24 @@ def test_pdf_embeds_fonts_and_carries_the_text(api, offices, adopted, cjk_fonts)
                 and any(k in descriptor.get_object() for k in ("/FontFile2", "/FontFile3", "/FontFile"))
             )
     assert fonts and all(fonts)
+
+
+def test_short_reports_share_a_page(api, offices, committee, adopted, cjk_fonts, tmp_path):
+    """Issue #17: four short reports make a one- or two-page issue, not one page each."""
+    import subprocess
+
+    office = offices["county"]
+    for title in ("关于增设城区公共厕所的建议", "关于规范共享单车停放的建议"):
+        extra = services.opinion_submit(actor=office, committee=committee, title=title, content="群众反映较多。")
+        services.opinion_adopt(actor=office, report=extra, issue="第5期")
+        adopted.append(extra)
+    bulletin = _compose(offices, adopted)
+    response = api(office).get(f"{URL}{bulletin.pk}/pdf/")
+    pdf = b"".join(response.streaming_content) if response.streaming else response.content
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    assert 1 <= pages <= 2, pages
+    (tmp_path / "b.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "50", str(tmp_path / "b.pdf"), str(tmp_path / "b")], check=True)
+    assert len(list(tmp_path.glob("b*.png"))) == pages
+    word = docx.Document(io.BytesIO(api(office).get(f"{URL}{bulletin.pk}/docx/").content))
+    assert not word.element.xpath('.//w:br[@w:type="page"]')  # no page break between reports
