@@ -8,13 +8,14 @@ from django import forms
 from django.utils import timezone
 
 from luzhi.activities.models import Activity, ReadingLog, Vote
+from luzhi.core.pages import PlainForm
 from luzhi.org.forms import ScopedModelForm
 from luzhi.org.models import Member
 
 DATETIME_INPUTS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 
-class SignInForm(forms.Form):
+class SignInForm(PlainForm):
     code = forms.RegexField(
         label="签到码",
         regex=r"^\s*\d{6}\s*$",
@@ -100,13 +101,13 @@ class ReadingLogForm(ScopedModelForm):
         fields = ["kind", "title", "date"]
 
 
-class LeaveForm(forms.Form):
+class LeaveForm(PlainForm):
     reason = forms.CharField(
         label="请假事由", max_length=1000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
     )
 
 
-class InviteForm(forms.Form):
+class InviteForm(PlainForm):
     by = forms.ChoiceField(
         label="批量邀请",
         choices=[
@@ -120,7 +121,7 @@ class InviteForm(forms.Form):
     id = forms.IntegerField(required=False, min_value=1)
 
 
-class VoteForm(forms.Form):
+class VoteForm(PlainForm):
     title = forms.CharField(label="表决事项", max_length=200)
     kind = forms.ChoiceField(label="类型", choices=Vote.Kind.choices)
     method = forms.ChoiceField(label="方式", choices=Vote.Method.choices)
