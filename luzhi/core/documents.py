@@ -25,6 +25,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from luzhi.core import clock
+
 SERIF = "Noto Serif CJK SC"
 SANS = "Noto Sans CJK SC"
 RED = RGBColor(0xC0, 0x00, 0x00)
@@ -79,8 +81,8 @@ class Document:
 
 
 def cn_date(value: date | None) -> str:
-    """2023年5月1日 (no leading zeros, as official documents write it)."""
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+    """2023年5月1日 (no leading zeros, as official documents write it): `clock.cn_date`."""
+    return clock.cn_date(value)
 
 
 def _set_font(run: Any, name: str = SERIF, size: float = 16, bold: bool = False, color: RGBColor | None = None) -> None:

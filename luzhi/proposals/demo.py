@@ -17,6 +17,7 @@ import datetime as dt
 import random
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -24,6 +25,7 @@ from django.utils import timezone
 
 from luzhi.accounts.models import User
 from luzhi.core import clock
+from luzhi.notifications.models import Notification
 from luzhi.org.models import Committee, Member, Unit
 from luzhi.proposals import services
 from luzhi.proposals.models import Evaluation, Proposal, Reply
@@ -438,6 +440,12 @@ class _Stand:
         return self.unit.pk if self.unit else None
 
 
+def _date_assignment_message(proposal_id: int, assigned: dt.date, due: dt.date) -> None:
+    Notification.objects.filter(kind="proposal_assigned", key__startswith=f"proposal:{proposal_id}:assigned:").update(
+        body=f"请于{clock.cn_date(due)}前办理答复。", created_at=_at(assigned, 9)
+    )
+
+
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
@@ -571,6 +579,9 @@ class _Loader:
         services.proposal_assign(actor=self.office, proposal=p, lead_unit=lead_unit, co_units=co_units)
         self.created["proposals.proposalunit"] += 1 + len(co_units)
         dates.update(assigned_at=assigned, due_date=due)
+        # The service wrote its message with today's deadline and it is stored on commit: once
+        # stored, it gets the case's own deadline and day, so the inbox agrees with the case.
+        transaction.on_commit(partial(_date_assignment_message, p.pk, assigned, due))
         if case.key:
             self.mark_key(case, p, assigned)
         if case.co_opinion and co_units:
