@@ -26,9 +26,10 @@ def cn_date(value: date | datetime | str | None, with_time: bool = False) -> str
         return ""
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(value[:10])
+            day = date.fromisoformat(value[:10])
         except ValueError:
             return value
+        value = day
     if isinstance(value, datetime):
         local = timezone.localtime(value) if timezone.is_aware(value) else value
         text = f"{local.year}年{local.month}月{local.day}日"

@@ -45,6 +45,7 @@ def plan_item_report_progress(
     today = today or clock.today()
     same_day = item.reports.filter(date=today).order_by("-id").first()
     data = {"progress": value, "note": note, "problems": problems, "reported_by": actor}
+    report: ProgressReport
     if same_day is not None:
         report = object_update(actor=actor, instance=same_day, data=data)
     else:
