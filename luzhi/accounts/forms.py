@@ -9,7 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from luzhi.accounts.models import User
 from luzhi.core.models import AuditEntry
-from luzhi.core.pages import ServiceModelForm, StyledForm
+from luzhi.core.pages import ServiceModelForm, StyledForm, plain_messages
 from luzhi.core.roles import ADMINS
 from luzhi.core.scoping import visible_to
 from luzhi.org.models import Committee, Member, SpecialCommittee, Unit
@@ -23,6 +23,7 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        plain_messages(self)
         self.fields["username"].error_messages["required"] = "请输入用户名。"
         self.fields["password"].error_messages["required"] = "请输入密码。"
 

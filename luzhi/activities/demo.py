@@ -4,7 +4,9 @@ The plan is drawn from one seeded Random and fixed dates, so two runs plan the s
 records; rows that exist already (same kind, title and start) are left alone, so a
 second run adds nothing. A few requirements are deliberately missed (a party-group
 month, a group without activity, a leader short of 60 research days, weeks without
-study) so that the cadence report shows red cells next to green ones.
+study) so that the cadence report shows red cells next to green ones. Ordinary members have
+their own round (`_routine_plan`: group meetings, inspections and research trips of their special
+committee) and everyone keeps a reading log, so most of them reach 合格 as in a real year.
 Rows are written with bulk_create: thousands of attendance rows would take minutes
 through the audited write path, and demo rows need no audit trail.
 """
@@ -169,6 +171,60 @@ def _plan(rng: random.Random, groups: list[MemberGroup], specials: list[SpecialC
     # A meeting still ahead, for leave requests and the calendar feed.
     add(K.CHAIR_MEETING, "2026年12月主席会议（扩大）", date(2026, 12, 3), invite="all_members_small", ahead=True)
     return acts
+
+
+def _routine_plan(groups: list[MemberGroup], specials: list[SpecialCommittee]) -> list[dict[str, Any]]:
+    """The ordinary members' round of the year: their group meets every other month, their special
+    committee inspects twice a year and goes on a three-day research trip (专题调研) twice a year.
+    Planned after the rest, so the rest keeps its draws and figures."""
+    acts: list[dict[str, Any]] = []
+    for year in YEARS:
+        for n, group in enumerate(groups):
+            if year == 2025 and n == 4:  # 第五小组2025年未开展活动 (a red cell of the cadence report)
+                continue
+            for month in (2, 6, 10):
+                acts.append(
+                    {
+                        "kind": K.GROUP_ACTIVITY,
+                        "title": f"{group.name}{year}年{month}月学习交流活动",
+                        "start": date(year, month, 16 + n),
+                        "end": date(year, month, 16 + n),
+                        "days": 1,
+                        "invite": f"group:{group.pk}",
+                        "group": group,
+                    }
+                )
+        for n, special in enumerate(specials):
+            for month in (5, 9):
+                acts.append(
+                    {
+                        "kind": K.INSPECTION,
+                        "title": f"{special.name}{year}年{month}月专题视察",
+                        "start": date(year, month, 12 + n),
+                        "end": date(year, month, 12 + n),
+                        "days": 1,
+                        "invite": f"special:{special.pk}",
+                        "special_committee": special,
+                    }
+                )
+            for month in (4, 8):
+                start = date(year, month, 20 + n)
+                acts.append(
+                    {
+                        "kind": K.RESEARCH_VISIT,
+                        "title": f"{special.name}{year}年{month}月专题调研",
+                        "start": start,
+                        "end": start + timedelta(days=2),
+                        "days": 3,
+                        "invite": f"special:{special.pk}",
+                        "special_committee": special,
+                        "location": ROUTINE_PLACES[(n + month) % len(ROUTINE_PLACES)],
+                    }
+                )
+    return acts
+
+
+ROUTINE_PLACES = ["城关镇", "柳湾镇", "红山镇", "新集乡", "石门乡", "东峪镇"]
 
 
 def _invited(spec: dict[str, Any], people: dict[str, Any], rng: random.Random) -> list[Member]:
@@ -390,6 +446,8 @@ def demo_load(*, county: Committee) -> Counter:
     }
     have = set(Activity.objects.filter(committee=county).values_list("kind", "title", "start"))
     plan = _plan(rng, groups, specials)
+    routine = _routine_plan(groups, specials)
+    plan += routine
     new: list[tuple[Activity, list[Member]]] = []
     for spec in plan:
         invited = list({m.pk: m for m in _invited(spec, people, rng)}.values())
@@ -423,16 +481,27 @@ def demo_load(*, county: Committee) -> Counter:
 
     rows: list[Attendance] = []
     leaves: list[LeaveRequest] = []
+    routine_titles = {spec["title"] for spec in routine}
+    routine_rng = random.Random(SEED + 1)  # the routine round's own draws: the rest keeps its figures
     for activity, invited in new:
+        draw = routine_rng if activity.title in routine_titles else rng
         over = activity.end < TODAY
         for member in invited:
             status = S.INVITED
             if over:
-                roll = rng.random()
+                roll = draw.random()
                 if member.is_leader and activity.kind in Activity.RESEARCH_KINDS:
                     roll /= 3  # leaders seldom miss their own research
+                # The routine round is missed mostly with leave asked (请假), seldom without.
+                present, leave, absent = (0.88, 0.975, 0.99) if draw is routine_rng else (0.86, 0.93, 0.98)
                 status = (
-                    S.PRESENT if roll < 0.86 else S.LEAVE if roll < 0.93 else S.ABSENT if roll < 0.98 else S.OBSERVER
+                    S.PRESENT
+                    if roll < present
+                    else S.LEAVE
+                    if roll < leave
+                    else S.ABSENT
+                    if roll < absent
+                    else S.OBSERVER
                 )
             rows.append(
                 Attendance(
@@ -440,7 +509,7 @@ def demo_load(*, county: Committee) -> Counter:
                     activity=activity,
                     member=member,
                     status=status,
-                    speech=activity.kind == K.PLENARY and status == S.PRESENT and rng.random() < 0.05,
+                    speech=activity.kind == K.PLENARY and status == S.PRESENT and draw.random() < 0.05,
                 )
             )
             if status == S.LEAVE:
@@ -449,7 +518,7 @@ def demo_load(*, county: Committee) -> Counter:
                         committee=county,
                         activity=activity,
                         member=member,
-                        reason=rng.choice(["外出学习培训", "单位有紧急工作", "身体不适", "出差在外"]),
+                        reason=draw.choice(["外出学习培训", "单位有紧急工作", "身体不适", "出差在外"]),
                         status=LeaveRequest.Status.APPROVED,
                         decided_at=None,
                         note="同意",
@@ -463,13 +532,8 @@ def demo_load(*, county: Committee) -> Counter:
     created["activities.LeaveRequest"] += len(leaves)
 
     logs: list[ReadingLog] = []
-    readers = [*demo_member] + rng.sample(active, min(60, len(active)))
-    seen: set[int] = set()
-    for member in readers:
-        if member.pk in seen:
-            continue
-        seen.add(member.pk)
-        diligence = 0.95 if member in demo_member else rng.uniform(0.4, 0.95)
+
+    def read(member: Member, diligence: float, rng: random.Random) -> None:
         for year in YEARS:
             for week in periods_of_year("week", year):
                 day = week.start + timedelta(days=rng.randint(0, 6))
@@ -515,6 +579,20 @@ def demo_load(*, county: Committee) -> Counter:
                         date=date(2025, 12, 10),
                     )
                 )
+
+    readers = [*demo_member] + rng.sample(active, min(60, len(active)))
+    seen: set[int] = set()
+    for member in readers:
+        if member.pk in seen:
+            continue
+        seen.add(member.pk)
+        read(member, 0.95 if member in demo_member else rng.uniform(0.4, 0.95), rng)
+    # Everyone else keeps a lighter log (周学一文 most weeks); drawn from a random of its own,
+    # so the diligent readers above keep their figures.
+    light = random.Random(SEED + 2)
+    for member in active:
+        if member.pk not in seen:
+            read(member, light.uniform(0.3, 0.6), light)
     ReadingLog.objects.bulk_create(logs)
     created["activities.ReadingLog"] += len(logs)
     return created

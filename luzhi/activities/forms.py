@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from luzhi.activities.models import Activity, ReadingLog, Vote
+from luzhi.core.pages import PlainForm
 from luzhi.ledger.models import PlanItem
 from luzhi.org.forms import ScopedModelForm
 from luzhi.org.models import Committee, Member, SpecialCommittee
@@ -15,7 +16,7 @@ from luzhi.org.models import Committee, Member, SpecialCommittee
 DATETIME_INPUTS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 
-class SignInForm(forms.Form):
+class SignInForm(PlainForm):
     code = forms.RegexField(
         label="签到码",
         regex=r"^\s*\d{6}\s*$",
@@ -101,13 +102,13 @@ class ReadingLogForm(ScopedModelForm):
         fields = ["kind", "title", "date"]
 
 
-class LeaveForm(forms.Form):
+class LeaveForm(PlainForm):
     reason = forms.CharField(
         label="请假事由", max_length=1000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
     )
 
 
-class InviteForm(forms.Form):
+class InviteForm(PlainForm):
     by = forms.ChoiceField(
         label="批量邀请",
         choices=[
@@ -121,7 +122,7 @@ class InviteForm(forms.Form):
     id = forms.IntegerField(required=False, min_value=1)
 
 
-class VoteForm(forms.Form):
+class VoteForm(PlainForm):
     title = forms.CharField(label="表决事项", max_length=200)
     kind = forms.ChoiceField(label="类型", choices=Vote.Kind.choices)
     method = forms.ChoiceField(label="方式", choices=Vote.Method.choices)
@@ -138,7 +139,7 @@ class VoteForm(forms.Form):
         return [line.strip() for line in self.cleaned_data.get("options", "").splitlines() if line.strip()]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PlainForm):
     """A decision (议定事项) of a meeting."""
 
     text = forms.CharField(
@@ -152,7 +153,7 @@ class DecisionForm(forms.Form):
     due = forms.DateField(label="完成时限", required=False, error_messages={"invalid": "请填写日期（年-月-日）。"})
 
 
-class DecisionPlanItemForm(forms.Form):
+class DecisionPlanItemForm(PlainForm):
     """Turning a decision into a ledger plan item: its lead, responsible special committee, kind and deadline."""
 
     lead = forms.ModelChoiceField(
@@ -183,7 +184,7 @@ def _count_errors(label: str) -> dict[str, str]:
     }
 
 
-class HallForm(forms.Form):
+class HallForm(PlainForm):
     """The hall of a meeting for its seating: name, rows, seats per row and an optional aisle."""
 
     hall = forms.CharField(

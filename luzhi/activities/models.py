@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from luzhi.core import clock
 from luzhi.core.scoping import CommitteeOwned
+from luzhi.core.validators import PastDate
 from luzhi.org.models import Member, MemberGroup, SpecialCommittee, Station
 
 if TYPE_CHECKING:
@@ -201,7 +202,7 @@ class ReadingLog(CommitteeOwned):  # 书香政协: 周学一文、月讲一题�
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="reading_logs", verbose_name="委员")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     title = models.CharField("题目", max_length=200)
-    date = models.DateField("日期")
+    date = models.DateField("日期", validators=[PastDate("日期")])
     history = HistoricalRecords()
 
     class Meta:

@@ -28,6 +28,7 @@ from luzhi.activities.models import (
 from luzhi.activities.permissions import may_manage
 from luzhi.activities.workflow import leave_next_status
 from luzhi.core.audit import delete_as, save_as
+from luzhi.core.clock import cn_date
 from luzhi.core.errors import WorkflowError
 from luzhi.core.services import object_create, object_delete, object_update
 from luzhi.core.uploads import check_upload
@@ -61,13 +62,20 @@ def _set_participants(*, actor: Any, activity: Activity, members: Iterable[Membe
     _notify_invited(activity, new)
 
 
+def _days(activity: Activity) -> str:
+    """The activity's day or days as messages write them: 2026年12月3日 (至2026年12月4日)."""
+    if activity.start == activity.end:
+        return cn_date(activity.start)
+    return f"{cn_date(activity.start)}至{cn_date(activity.end)}"
+
+
 def _notify_invited(activity: Activity, members: Iterable[Member]) -> None:
     from luzhi.accounts.models import User
 
     member_ids = [m.pk for m in members]
     if not member_ids:
         return
-    when = activity.start if activity.start == activity.end else f"{activity.start}至{activity.end}"
+    when = _days(activity)
     notify(
         users=User.objects.filter(member_id__in=member_ids, is_active=True),
         kind="activity_invited",
@@ -79,7 +87,7 @@ def _notify_invited(activity: Activity, members: Iterable[Member]) -> None:
 
 
 def _broadcast_activity(activity: Activity, kind: str, verb: str) -> None:
-    dates = str(activity.start) if activity.end == activity.start else f"{activity.start}至{activity.end}"
+    dates = _days(activity)
     broadcast(
         committee=activity.committee_id,
         kind=kind,

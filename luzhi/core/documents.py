@@ -25,6 +25,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from luzhi.core import clock
 from luzhi.core.downloads import attachment
 
 # PDFs embed these (Debian's fonts-noto-cjk), so that they print the same everywhere.
@@ -90,8 +91,8 @@ class Document:
 
 
 def cn_date(value: date | None) -> str:
-    """2023年5月1日 (no leading zeros, as official documents write it)."""
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+    """2023年5月1日 (no leading zeros, as official documents write it): `clock.cn_date`."""
+    return clock.cn_date(value)
 
 
 _CN_DIGITS = "〇一二三四五六七八九"

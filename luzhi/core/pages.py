@@ -8,13 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from functools import wraps
+from functools import partial, wraps
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
+from django.core.validators import (
+    BaseValidator,
+    DecimalValidator,
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinLengthValidator,
+    MinValueValidator,
+)
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -126,9 +134,9 @@ def style_widgets(form: forms.BaseForm) -> None:
             widget.attrs["class"] = " ".join([*classes, css])
 
 
-def _in_year_range(value: date | datetime | None) -> None:
+def _in_year_range(value: date | datetime | None, label: str = "日期") -> None:
     if value is not None and not YEAR_MIN <= value.year <= YEAR_MAX:
-        raise forms.ValidationError(f"日期超出范围（{YEAR_MIN}—{YEAR_MAX} 年）。", code="year_range")
+        raise forms.ValidationError(f"{label}超出范围（{YEAR_MIN}—{YEAR_MAX} 年）。", code="year_range")
 
 
 def bound_dates(form: forms.BaseForm) -> None:
@@ -138,15 +146,123 @@ def bound_dates(form: forms.BaseForm) -> None:
             field.validators.append(_in_year_range)
 
 
-class StyledForm(forms.Form):
+def _label(form: forms.BaseForm, name: str, field: forms.Field) -> str:
+    label = str(field.label or _field_label(form, name) or "此项")
+    # "进度（%）": Django formats some messages with %, so the label's % goes full-width.
+    return label.rstrip("：: ").replace("%", "％")
+
+
+def _plain_field_texts(field: forms.Field, label: str) -> dict[str, str]:
+    """What each of Django's generic field errors says instead, naming the field."""
+    if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)):
+        required = f"请选择{label}。"
+    elif isinstance(field, forms.FileField):
+        required = f"请上传{label}。"
+    else:
+        required = f"请填写{label}。"
+    if isinstance(field, forms.DateTimeField):
+        invalid = f"{label}不是有效的日期时间，请按 2026-12-03 09:30 的格式填写。"
+    elif isinstance(field, forms.DateField):
+        invalid = f"{label}不是有效的日期，请按 2026-12-03 的格式填写。"
+    elif isinstance(field, forms.TimeField):
+        invalid = f"{label}不是有效的时间，请按 09:30 的格式填写。"
+    elif isinstance(field, forms.IntegerField):
+        invalid = f"{label}应为整数。"
+    elif isinstance(field, (forms.DecimalField, forms.FloatField)):
+        invalid = f"{label}应为数字。"
+    elif isinstance(field, forms.EmailField):
+        invalid = f"{label}不是有效的电子邮箱地址。"
+    elif isinstance(field, forms.URLField):
+        invalid = f"{label}不是有效的网址。"
+    elif isinstance(field, forms.FileField):
+        invalid = f"{label}未能上传，请重新选择文件。"
+    else:
+        invalid = f"{label}格式不正确。"
+    max_length = getattr(field, "max_length", None)
+    return {
+        "required": required,
+        "invalid": invalid,
+        "invalid_choice": f"{label}的选项无效，请重新选择。",
+        "invalid_list": f"{label}应为一组选项。",
+        "invalid_pk_value": f"{label}的选项无效，请重新选择。",
+        "invalid_date": f"{label}的日期无效。",
+        "invalid_time": f"{label}的时间无效。",
+        "invalid_image": f"{label}不是有效的图片。",
+        "missing": f"请上传{label}。",
+        "empty": f"{label}是空文件。",
+        "max_length": f"{label}的文件名不能超过{max_length}字。",
+        "contradiction": f"{label}：请上传文件或勾选清除，两者选一。",
+        "overflow": f"{label}超出范围。",
+    }
+
+
+def _plain_validator(validator: Any, label: str) -> Any:
+    """A copy of one of Django's generic validators whose message names the field (others as they are)."""
+    if validator is _in_year_range:
+        return partial(_in_year_range, label=label)
+    if isinstance(validator, DecimalValidator):
+        return _PlainDecimalValidator(validator.max_digits, validator.decimal_places, label)
+    if not isinstance(validator, BaseValidator) or validator.message != type(validator).message:
+        return validator
+    limit = validator.limit_value
+    text = {
+        MaxLengthValidator: f"{label}不能超过{limit}字。",
+        MinLengthValidator: f"{label}不能少于{limit}字。",
+        MaxValueValidator: f"{label}不能大于{limit}。",
+        MinValueValidator: f"{label}不能小于{limit}。",
+    }.get(type(validator))
+    return type(validator)(limit, message=text) if text else validator
+
+
+class _PlainDecimalValidator(DecimalValidator):
+    def __init__(self, max_digits: int | None, decimal_places: int | None, label: str) -> None:
+        super().__init__(max_digits, decimal_places)
+        whole = None if max_digits is None or decimal_places is None else max_digits - decimal_places
+        self.messages = {
+            "invalid": f"{label}应为数字。",
+            "max_digits": f"{label}不能超过{max_digits}位数字。",
+            "max_decimal_places": f"{label}最多{decimal_places}位小数。",
+            "max_whole_digits": f"{label}的整数部分不能超过{whole}位。",
+        }
+
+
+def plain_messages(form: forms.BaseForm) -> None:
+    """Replace Django's generic error texts ("确保该值大于或等于0") with ones naming the field ("数量不能小于0").
+
+    Messages a form or field set itself are left as they are; only Django's defaults are replaced.
+    """
+    for name, field in form.fields.items():
+        label = _label(form, name, field)
+        defaults = {
+            key: text
+            for klass in reversed(type(field).__mro__)
+            for key, text in getattr(klass, "default_error_messages", {}).items()
+        }
+        texts = _plain_field_texts(field, label)
+        field.error_messages = {
+            key: texts[key] if key in texts and defaults.get(key) is message else message
+            for key, message in field.error_messages.items()
+        }
+        field.validators = [_plain_validator(v, label) for v in field.validators]
+
+
+class PlainForm(forms.Form):
+    """A form that keeps its own widgets' look; its dates are bounded and its errors name the field."""
+
     # Forms set their fields up by name (queryset, choices…): each field's class is known here, not to the
     # stubs' dict[str, Field].
     fields: dict[str, Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        style_widgets(self)
         bound_dates(self)
+        plain_messages(self)
+
+
+class StyledForm(PlainForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
 
 
 def version_field(instance: CommitteeOwned) -> forms.IntegerField:
@@ -176,6 +292,7 @@ class VersionedModelForm(_ModelForm):
         bound_dates(self)
         if isinstance(self.instance, CommitteeOwned) and self.instance.pk is not None:
             self.fields["version"] = version_field(self.instance)
+        plain_messages(self)
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or self.cleaned_data  # ModelForm's clean returns cleaned_data

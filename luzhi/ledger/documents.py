@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from luzhi.core.clock import cn_date
 from luzhi.core.documents import Document, Heading, Paragraph, Table
 
 
@@ -29,7 +30,7 @@ def board_document(*, year: int, today: date, committee: Any, rows: list[dict[st
             Heading("二、逾期未完成事项"),
             Table(
                 ["事项", "牵头领导", "责任专委会", "完成时限", "进度"],
-                [[i.title, i.lead.name, i.responsible.name, i.deadline.isoformat(), f"{i.progress}%"] for i in overdue],
+                [[i.title, i.lead.name, i.responsible.name, cn_date(i.deadline), f"{i.progress}%"] for i in overdue],
                 widths=[8, 2, 3, 2, 1.5],
             )
             if overdue

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from luzhi.core import clock
 from luzhi.core.conditions import q_matches
 from luzhi.core.scoping import CommitteeOwned, ScopedQuerySet
+from luzhi.core.validators import PastDate
 from luzhi.org.models import Member, SpecialCommittee
 
 # What may fulfil a plan item: (app label, model name) per link type — looked up loosely so
@@ -34,7 +35,7 @@ def month_start(day: date) -> date:
 class Plan(CommitteeOwned):  # 年度协商计划 / 工作要点
     year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     title = models.CharField("名称", max_length=200)
-    approved_at = models.DateField("党委审定日期", null=True, blank=True)
+    approved_at = models.DateField("党委审定日期", null=True, blank=True, validators=[PastDate("党委审定日期")])
     approved_by = models.CharField("审定会议", max_length=200, blank=True, help_text="如：县委常委会2026年第3次会议")
     history = HistoricalRecords()
 
@@ -215,7 +216,7 @@ class ProgressReport(CommitteeOwned):  # 月度调度: one report of an item's p
     reported_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="报告人"
     )
-    date = models.DateField("日期")
+    date = models.DateField("日期", validators=[PastDate("调度日期")])
     history = HistoricalRecords()
 
     class Meta:

@@ -28,7 +28,13 @@ def _progress_value(value: Any) -> int:
 def plan_item_report_progress(
     *, actor: Any, item: PlanItem, progress: Any, note: str = "", problems: str = "", today: date | None = None
 ) -> ProgressReport:
-    """Record a progress report on an item and move the item's progress to it."""
+    """Record a progress report on an item and move the item's progress to it.
+
+    An item has at most one report a day (月度调度 is one figure per day): a second report on the
+    same day amends that day's report — its progress, notes and reporter — instead of adding another,
+    and the amended values stay in the report's history. A step back from the item's current figure
+    needs a note either way.
+    """
     if not may_report(actor, item):
         raise PermissionDenied("只能报告本人牵头或本专委会负责的事项。")
     item = PlanItem.objects.select_for_update().get(pk=item.pk)
@@ -37,19 +43,15 @@ def plan_item_report_progress(
     if value < item.progress and not note:
         raise ValidationError({"note": f"进度由 {item.progress}% 回退到 {value}%，请在进展情况中说明原因。"})
     today = today or clock.today()
-    report = object_create(
-        actor=actor,
-        model=ProgressReport,
-        data={
-            "committee": item.committee,
-            "item": item,
-            "progress": value,
-            "note": note,
-            "problems": problems,
-            "reported_by": actor,
-            "date": today,
-        },
-    )
+    same_day = item.reports.filter(date=today).order_by("-id").first()
+    data = {"progress": value, "note": note, "problems": problems, "reported_by": actor}
+    report: ProgressReport
+    if same_day is not None:
+        report = object_update(actor=actor, instance=same_day, data=data)
+    else:
+        report = object_create(
+            actor=actor, model=ProgressReport, data={"committee": item.committee, "item": item, "date": today, **data}
+        )
     object_update(actor=actor, instance=item, data={"progress": value, "last_report_at": today})
     return report
 

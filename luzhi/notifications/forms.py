@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from luzhi.core.pages import ServiceModelForm, style_widgets
+from luzhi.core.pages import ServiceModelForm, plain_messages, style_widgets
 from luzhi.notifications.events import COMMITTEE_EVENTS
 from luzhi.notifications.models import GroupChannel, NotificationSettings
 
@@ -20,6 +20,7 @@ class NotificationSettingsForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_widgets(self)
+        plain_messages(self)
 
 
 class GroupChannelForm(ServiceModelForm):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from luzhi.core import clock
+from luzhi.core.clock import cn_date
 from luzhi.notifications.services import notify
 
 
@@ -41,7 +42,7 @@ def activity_remind_tomorrow(*, today: date | None = None) -> int:
             users=users,
             kind="activity_reminder",
             title=f"明天：{activity.title}",
-            body=f"{activity.start:%Y年%m月%d日}的活动，请准时参加；不能参加请及时请假。",
+            body=f"{cn_date(activity.start)}的活动，请准时参加；不能参加请及时请假。",
             link=reverse("activities:activity-detail", args=[activity.pk]),
             key=f"activity_reminder:{activity.pk}:{activity.start.isoformat()}",
         )

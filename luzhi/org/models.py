@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from luzhi.core.roles import Role
 from luzhi.core.scoping import CommitteeOwned, ScopedQuerySet
 from luzhi.core.text import NameField
+from luzhi.core.validators import PastDate
 
 if TYPE_CHECKING:
     from luzhi.accounts.models import User
@@ -233,7 +234,7 @@ class Member(CommitteeOwned):  # 政协委员
     name = NameField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     ethnicity = models.CharField("民族", max_length=20, default="汉族")
-    birth_date = models.DateField("出生日期", null=True, blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True, validators=[PastDate("出生日期")])
     party = models.CharField("政治面貌", max_length=20, choices=Party.choices, default="none")
     position = models.CharField("职务", max_length=20, choices=Position.choices, default=Position.MEMBER)
     sector = models.ForeignKey(Sector, null=True, blank=True, on_delete=models.PROTECT, verbose_name="界别")

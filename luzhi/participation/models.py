@@ -17,6 +17,7 @@ from luzhi.core import clock
 from luzhi.core.roles import Role
 from luzhi.core.scoping import CommitteeOwned
 from luzhi.core.text import NameField
+from luzhi.core.validators import PastDate
 from luzhi.org.models import Member
 
 if TYPE_CHECKING:
@@ -400,7 +401,7 @@ class SelfReport(CommitteeOwned):  # 履职备案
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="self_reports", verbose_name="委员")
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
-    date = models.DateField("日期")
+    date = models.DateField("日期", validators=[PastDate("履职日期")])
     place = models.CharField("地点", max_length=200)
     content = models.TextField("履职内容", max_length=5000)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -4,7 +4,10 @@ Every case goes through the real services (numbering, cosigning, review, assignm
 ratings, key proposals and supervision), so numbers, history, audit and notifications are what
 the office would see. The services stamp today's date; the case's own dates (submitted, reviewed,
 assigned, due, replied, rated) are then moved back along its planned timeline so the year reads
-like a real one — some cases due within the week, one overdue, one late reply.
+like a real one — some cases due within the week, one overdue, one late reply. Besides the
+hand-written cases, 160 ordinary ones (ROUTINE_CASES, answered and mostly closed) give nearly
+every member a proposal led or co-signed, as in a real county's year; they are loaded after the
+hand-written ones, which keep their numbers and authors.
 
 Members and units without a demo login act through a stand-in that carries their member or unit
 (the audit names no user for those, as for the rest of the demo data). Cases are matched by
@@ -17,6 +20,7 @@ import datetime as dt
 import random
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -24,6 +28,7 @@ from django.utils import timezone
 
 from luzhi.accounts.models import User
 from luzhi.core import clock
+from luzhi.notifications.models import Notification
 from luzhi.org.models import Committee, Member, Unit
 from luzhi.proposals import services
 from luzhi.proposals.models import Evaluation, Proposal, Reply
@@ -57,6 +62,7 @@ class Case:
     co_opinion: str = ""
     adjust_reason: str = ""
     last_year: bool = False
+    routine: bool = False  # one of the year's ordinary cases: lead and cosigners are members without a case yet
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -419,6 +425,154 @@ CASES: list[Case] = [
     ),
 ]
 
+# The year's ordinary cases (一般提案): a county's members each put in or co-sign a proposal a year,
+# so the demo year reads like a real one — nearly everyone has an accepted proposal to their name.
+ROUTINE_TOWNS = ("城关镇", "新集乡", "柳湾镇", "石门乡", "红山镇", "马坞乡", "东峪镇", "清水乡")
+ROUTINE_TOPICS: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        "农村道路养护",
+        C.URBAN,
+        TRANSPORT,
+        "部分通村道路路面破损、边沟堵塞，雨季通行困难。",
+        "落实农村公路养护资金，推行路长制。",
+    ),
+    (
+        "村卫生室服务能力",
+        C.HEALTH,
+        HEALTH,
+        "村卫生室人员老化、设备简陋，群众小病也要跑县城。",
+        "定向培养村医，配齐基本诊疗设备。",
+    ),
+    (
+        "农产品冷链物流",
+        C.AGRICULTURE,
+        COMMERCE,
+        "蔬菜水果缺少冷藏设施，旺季压价、损耗大。",
+        "建设产地冷库，培育冷链运输主体。",
+    ),
+    (
+        "中小学课后服务",
+        C.EDUCATION,
+        EDU,
+        "双职工家庭放学后接送难，课后服务内容单一。",
+        "丰富课后服务内容，引入社会力量参与。",
+    ),
+    (
+        "农村生活污水治理",
+        C.ECOLOGY,
+        ECO,
+        "村内生活污水直排沟渠，夏季异味明显。",
+        "因村施策建设小型污水处理设施，建立运维机制。",
+    ),
+    (
+        "老旧小区改造",
+        C.URBAN,
+        HOUSING,
+        "老旧小区管网老化、无物业管理，居民反映强烈。",
+        "将老旧小区改造纳入年度计划，同步引入物业服务。",
+    ),
+    ("就业技能培训", C.SOCIAL, HR, "返乡务工人员技能单一，就业渠道窄。", "按需开设订单式培训，搭建线上用工对接平台。"),
+    (
+        "文化广场利用",
+        C.CULTURE,
+        CULTURE,
+        "村文化广场建成后活动少，设施闲置。",
+        "配备文化指导员，常态化开展群众文化活动。",
+    ),
+    (
+        "防汛排涝能力",
+        C.ECOLOGY,
+        WATER,
+        "部分集镇排水管网标准低，强降雨时内涝。",
+        "改造排水管网，完善应急预案和物资储备。",
+    ),
+    ("养老服务设施", C.SOCIAL, CIVIL, "乡镇敬老院床位紧张、护理人员不足。", "推进敬老院提质改造，培育专业护理队伍。"),
+    (
+        "农村电商发展",
+        C.ECONOMY,
+        COMMERCE,
+        "农产品上行渠道少，村级电商服务站运营困难。",
+        "整合快递物流资源，培育本土电商带头人。",
+    ),
+    (
+        "校园食品安全",
+        C.EDUCATION,
+        EDU,
+        "部分学校食堂设施陈旧，食材溯源不够规范。",
+        "推行明厨亮灶，建立食材集中采购和溯源制度。",
+    ),
+    (
+        "医保便民服务",
+        C.HEALTH,
+        MEDICAL,
+        "异地就医备案和报销手续繁琐，老年人办理困难。",
+        "推行医保业务村级代办，简化备案流程。",
+    ),
+    (
+        "小微企业融资",
+        C.ECONOMY,
+        FINANCE,
+        "小微企业缺少抵押物，贷款难、贷款贵。",
+        "设立风险补偿资金，推广信用贷款产品。",
+    ),
+    (
+        "农村消防安全",
+        C.GOVERNANCE,
+        POLICE,
+        "农村房屋连片、电线私拉乱接，火灾隐患多。",
+        "开展农村电气线路改造，配齐村级消防设施。",
+    ),
+    (
+        "高标准农田建设",
+        C.AGRICULTURE,
+        AGRI,
+        "部分农田水利设施老化，灌溉保障率低。",
+        "统筹项目资金推进高标准农田建设，明确后期管护责任。",
+    ),
+    (
+        "残疾人康复服务",
+        C.SOCIAL,
+        CIVIL,
+        "基层康复服务资源不足，残疾人康复需求难以满足。",
+        "建设乡镇康复站点，推行家庭医生签约康复服务。",
+    ),
+    (
+        "传统村落保护",
+        C.CULTURE,
+        CULTURE,
+        "部分传统民居年久失修，保护利用缺乏规划。",
+        "编制保护利用规划，引导发展乡村旅游。",
+    ),
+    ("城乡公交服务", C.URBAN, TRANSPORT, "偏远村组公交班次少，群众出行不便。", "优化线路和班次，推行预约响应式公交。"),
+    (
+        "农村垃圾分类",
+        C.ECOLOGY,
+        HOUSING,
+        "农村生活垃圾收运体系不健全，分类减量效果差。",
+        "完善村收集、镇转运体系，推行积分兑换激励。",
+    ),
+)
+ROUTINE_CASES: list[Case] = [
+    Case(
+        f"关于加强{town}{topic}的建议",
+        f"{town}{reason}",
+        suggestion,
+        category,
+        S.CLOSED if n % 3 else S.REPLIED,
+        150 + (n * 7) % 160,
+        cosigners=5,
+        lead_unit=unit,
+        replies=("A" if n % 2 else "B",),
+        ratings=(Evaluation.Rating.SATISFIED,) if n % 3 else (),
+        reply_in=40 + n % 30,
+        routine=True,
+        extra={"done": f"已在{town}先行实施"},
+    )
+    for n, (town, (topic, category, unit, reason, suggestion)) in enumerate(
+        (town, topic) for topic in ROUTINE_TOPICS for town in ROUTINE_TOWNS
+    )
+]
+
 
 @dataclass
 class _Stand:
@@ -436,6 +590,12 @@ class _Stand:
     @property
     def unit_id(self) -> int | None:
         return self.unit.pk if self.unit else None
+
+
+def _date_assignment_message(proposal_id: int, assigned: dt.date, due: dt.date) -> None:
+    Notification.objects.filter(kind="proposal_assigned", key__startswith=f"proposal:{proposal_id}:assigned:").update(
+        body=f"请于{clock.cn_date(due)}前办理答复。", created_at=_at(assigned, 9)
+    )
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -468,6 +628,10 @@ class _Loader:
             .order_by("id")
         )
         self.by_title: dict[str, Proposal] = {}
+        # Routine cases draw their people from those without a case yet, from a random of their own,
+        # so the hand-written cases keep their authors and numbers.
+        self.routine_rng = random.Random(SEED + 1)
+        self.uncovered: list[Member] = []
 
     def member_actor(self, member: Member) -> Any:
         if self.member_user is not None and self.member_user.member_id == member.pk:
@@ -489,9 +653,28 @@ class _Loader:
             pool = [m for m in pool if m.sector_id]
         return self.rng.choice(pool)
 
+    def next_uncovered(self, but: list[Member]) -> Member:
+        """The next member in this round of the pool (a new round, reshuffled, once all have had a turn)."""
+        for _ in range(2):
+            if not self.uncovered:
+                self.uncovered = list(self.pool)
+                self.routine_rng.shuffle(self.uncovered)
+            for member in reversed(self.uncovered):
+                if member not in but:
+                    self.uncovered.remove(member)
+                    return member
+            self.uncovered = []
+        raise ValueError("the pool is smaller than a case's lead and cosigners")
+
     def load(self, case: Case) -> None:
-        lead = self.author(case)
-        cosigners = self.rng.sample([m for m in self.pool if m != lead], case.cosigners + case.pending_cosigner)
+        if case.routine:
+            lead = self.next_uncovered([])
+            cosigners: list[Member] = []
+            for _ in range(case.cosigners):
+                cosigners.append(self.next_uncovered([lead, *cosigners]))
+        else:
+            lead = self.author(case)
+            cosigners = self.rng.sample([m for m in self.pool if m != lead], case.cosigners + case.pending_cosigner)
         if Proposal.objects.filter(committee=self.county, title=case.title).exists():
             self.by_title[case.title] = Proposal.objects.get(committee=self.county, title=case.title)
             return
@@ -571,6 +754,9 @@ class _Loader:
         services.proposal_assign(actor=self.office, proposal=p, lead_unit=lead_unit, co_units=co_units)
         self.created["proposals.proposalunit"] += 1 + len(co_units)
         dates.update(assigned_at=assigned, due_date=due)
+        # The service wrote its message with today's deadline and it is stored on commit: once
+        # stored, it gets the case's own deadline and day, so the inbox agrees with the case.
+        transaction.on_commit(partial(_date_assignment_message, p.pk, assigned, due))
         if case.key:
             self.mark_key(case, p, assigned)
         if case.co_opinion and co_units:
@@ -610,7 +796,7 @@ def demo_load(*, county: Committee) -> Counter:
     if not User.objects.filter(committee=county, username="office").exists():
         return Counter()
     titles = set(Proposal.objects.filter(committee=county).values_list("title", flat=True))
-    if all(case.title in titles for case in CASES):
+    if all(case.title in titles for case in (*CASES, *ROUTINE_CASES)):
         return Counter()
     created: Counter = Counter()
     # The opinions demo loads once into an empty county; let it go first, so the proposal converted
@@ -622,6 +808,8 @@ def demo_load(*, county: Committee) -> Counter:
         loader = _Loader(county)
         # In the order the office received them, so numbers follow the calendar.
         for case in sorted(CASES, key=lambda c: -c.ago):
+            loader.load(case)
+        for case in ROUTINE_CASES:  # after the hand-written ones, so those keep their numbers
             loader.load(case)
     created.update(loader.created)
     return created

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from luzhi.core import clock, once, similarity
 from luzhi.core.audit import delete_as, save_as
+from luzhi.core.clock import cn_date
 from luzhi.core.errors import WorkflowError
 from luzhi.core.roles import Role
 from luzhi.core.uploads import check_uploads, named_as, sniff_upload
@@ -413,7 +414,7 @@ def proposal_assign(
         users=_unit_users([lead_unit.pk, *(u.pk for u in co_units)]),
         kind="proposal_assigned",
         title=f"交办提案：第{proposal.number}号 {proposal.title}",
-        body=f"请于{due:%Y年%m月%d日}前办理答复。",
+        body=f"请于{cn_date(due)}前办理答复。",
         link=_link(proposal),
         key=f"proposal:{proposal.pk}:assigned:{today.isoformat()}:{lead_unit.pk}",
     )
@@ -442,7 +443,7 @@ def proposal_adjust_request(*, actor: Any, proposal: Proposal, reason: str) -> A
     deadline = adjust_deadline(proposal)
     if deadline is None or clock.today() > deadline:
         raise WorkflowError(
-            f"申请调整须在交办后{ADJUST_WORKDAYS}个工作日内（截至{deadline:%Y年%m月%d日}）提出，已超过期限。"
+            f"申请调整须在交办后{ADJUST_WORKDAYS}个工作日内（截至{cn_date(deadline)}）提出，已超过期限。"
         )
     if proposal.adjust_requests.filter(resolved=False).exists():
         raise WorkflowError("已有一份调整申请等待办公室处理。")
@@ -612,7 +613,7 @@ def proposal_remind(*, today: dt.date | None = None) -> dict[str, int]:
         title = (
             f"提案已逾期未答复：第{proposal.number}号 {proposal.title}"
             if overdue
-            else f"提案将于{proposal.due_date:%Y年%m月%d日}到期：第{proposal.number}号 {proposal.title}"
+            else f"提案将于{cn_date(proposal.due_date)}到期：第{proposal.number}号 {proposal.title}"
         )
         users = list(_unit_users(unit_ids)) + (list(_office_users(proposal.committee_id)) if overdue else [])
         notify(

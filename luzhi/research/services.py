@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -42,8 +43,10 @@ def _activity(topic: ResearchTopic, value: Any, field: str, label: str, kinds: t
     if activity is None:
         raise ValidationError({field: f"{label}应为本政协已登记活动的编号。"})
     if kinds and activity.kind not in kinds:
+        labels = [str(Activity.Kind(k).label) for k in kinds]
+        allowed = "或".join(["、".join(labels[:-1]), labels[-1]]) if len(labels) > 1 else labels[0]
         raise ValidationError(
-            {field: f"“{activity.title}”是{activity.get_kind_display()}，实地调研只能是调研或沉浸式调研活动。"}
+            {field: f"“{activity.title}”是{activity.get_kind_display()}，{label}只能是{allowed}活动。"}
         )
     result: Activity = activity
     return result
@@ -74,8 +77,30 @@ def _group(topic: ResearchTopic, value: Any) -> tuple[list[Member], list[dict[st
         role = other.get("role", "") if isinstance(other, dict) else None
         if not isinstance(name, str) or not name.strip() or not isinstance(org, str) or not isinstance(role, str):
             raise ValidationError({"group": f"第{i}位特邀人员应有姓名和单位。"})
-        clean_others.append({"name": name.strip()[:50], "organisation": org.strip()[:100], "role": role.strip()[:50]})
+        name, org = name.strip(), org.strip()
+        if problem := _guest_problem(name, org):
+            raise ValidationError({"group": f"第{i}位特邀人员“{name}，{org}”：{problem}"})
+        clean_others.append({"name": name, "organisation": org, "role": role.strip()[:50]})
     return members, clean_others
+
+
+# A person's name: Chinese characters (with the middle dot of minority names) or Latin letters.
+_PERSON_NAME = re.compile(r"[\u3400-\u9fff·•]{2,10}|[A-Za-z][A-Za-z .'-]{1,49}")
+_UNIT_NAME = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
+_BRACKETS = re.compile(r"[（(]\s*[）)]|[（(][^）)]*$|^[^（(]*[）)]")
+
+
+def _guest_problem(name: str, organisation: str) -> str:
+    """What is wrong with an invited guest's name and unit ("" when both are fine)."""
+    if not _PERSON_NAME.fullmatch(name):
+        return "姓名应为2至10个汉字（或外文姓名），不含单位、括号和数字；请按“姓名，单位”填写，如“王芳，县住建局”。"
+    if not organisation:
+        return "请填写单位，如“王芳，县住建局”。"
+    if len(organisation) > 100:
+        return "单位不能超过100字。"
+    if _BRACKETS.search(organisation) or len(_UNIT_NAME.findall(organisation)) < 2:
+        return "单位名称不完整（空括号或只有符号），请填写单位全称。"
+    return ""
 
 
 def _outcomes(value: Any) -> list[dict[str, str]]:
@@ -117,15 +142,17 @@ def research_topic_advance(
         members, others = _group(topic, data.get("group"))
         artefact = {"members": [m.pk for m in members], "others": others}
     elif step == 4:
-        artefact = {"briefing": _activity(topic, data.get("briefing"), "briefing", "情况介绍会").pk}
+        briefing = _activity(topic, data.get("briefing"), "briefing", "情况介绍会", workflow.STEP_KINDS[4])
+        artefact = {"briefing": briefing.pk}
     elif step == 5:
         visits = data.get("visits")
         if not isinstance(visits, list) or not visits:
             raise ValidationError({"visits": "请至少列出一次实地调研活动。"})
-        found = [_activity(topic, v, "visits", "实地调研", Activity.RESEARCH_KINDS) for v in visits]
+        found = [_activity(topic, v, "visits", "实地调研", workflow.STEP_KINDS[5]) for v in visits]
         artefact = {"visits": sorted({a.pk for a in found}), "days": sum({a.pk: a.days for a in found}.values())}
     elif step == 6:
-        artefact = {"discussion": _activity(topic, data.get("discussion"), "discussion", "讨论研究会").pk}
+        discussion = _activity(topic, data.get("discussion"), "discussion", "讨论研究会", workflow.STEP_KINDS[6])
+        artefact = {"discussion": discussion.pk}
     elif step == 7:
         report = _text(data, "report", "调研报告")
         outcomes = _outcomes(data.get("outcomes"))

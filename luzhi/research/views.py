@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -61,6 +62,19 @@ def topic_create_page(request: HttpRequest) -> HttpResponse:
     return render(request, "research/topic_form.html", {"form": form})
 
 
+_GUEST_IN_BRACKETS = re.compile(r"(.+?)[（(](.+)[）)]")
+
+
+def _guest(line: str) -> dict[str, str]:
+    """One line of the guests box: "姓名，单位" (or "姓名（单位）"); the service judges what it holds."""
+    text = line.strip()
+    if match := _GUEST_IN_BRACKETS.fullmatch(text):
+        name, org = match.groups()
+    else:
+        name, _, org = re.sub("[，,、；;]", ",", text, count=1).partition(",")
+    return {"name": name.strip(), "organisation": org.strip()}
+
+
 def _advance_data(step: int, post: QueryDict) -> dict[str, Any]:
     """The advance body of API.md built from the page's form fields."""
     data: dict[str, Any] = {"step": step}
@@ -68,11 +82,7 @@ def _advance_data(step: int, post: QueryDict) -> dict[str, Any]:
         field = workflow.STEPS[step].artefact
         data[field] = post.get(field, "")
     elif step == 3:
-        others = []
-        for line in post.get("others", "").splitlines():
-            if line.strip():
-                name, _, org = line.replace("，", ",").partition(",")
-                others.append({"name": name.strip(), "organisation": org.strip()})
+        others = [_guest(line) for line in post.get("others", "").splitlines() if line.strip()]
         data["group"] = {"members": post.getlist("members"), "others": others}
     elif step in (4, 6):
         field = workflow.STEPS[step].artefact
@@ -93,11 +103,11 @@ def _advance_choices(topic: ResearchTopic, viewer: Any) -> dict[str, Any]:
     if topic.step == 3:
         members = Member.objects.filter(committee_id=topic.committee_id, status=Member.Status.ACTIVE)
         return {"members": members.only("id", "name").order_by("special_committee_id", "id")}
-    if topic.step in (4, 5, 6):
-        activities = Activity.objects.filter(committee_id=topic.committee_id, start__year__in=[topic.year])
-        if topic.step == 5:
-            activities = activities.filter(kind__in=Activity.RESEARCH_KINDS)
-        return {"activities": activities.only("id", "title", "start", "days", "kind").order_by("start", "id")}
+    if topic.step in workflow.STEP_KINDS:
+        activities = Activity.objects.filter(
+            committee_id=topic.committee_id, start__year=topic.year, kind__in=workflow.STEP_KINDS[topic.step]
+        )
+        return {"activities": activities.only("id", "title", "start", "days", "kind").order_by("-start", "-id")}
     return {}
 
 

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from luzhi.activities.models import Activity
 from luzhi.core.errors import WorkflowError
+
+K = Activity.Kind
+# The activities that can serve as a step's meeting or visit: a briefing by the departments
+# (情况介绍会), the field visits, the group's own discussion (讨论研究会).
+STEP_KINDS: dict[int, tuple[str, ...]] = {
+    4: (K.BRIEFING, K.RESEARCH_VISIT, K.IMMERSIVE_RESEARCH, K.CONSULTATION_COUNTERPART, K.OTHER),
+    5: Activity.RESEARCH_KINDS,
+    6: (K.OTHER, K.CONSULTATION_COUNTERPART, K.CONSULTATION_MONTHLY, K.RESEARCH_VISIT, K.IMMERSIVE_RESEARCH),
+}
 
 
 @dataclass(frozen=True)

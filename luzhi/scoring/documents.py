@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpResponse
 
 from luzhi.core import clock
+from luzhi.core.clock import cn_date
 from luzhi.core.documents import Document, Heading, Paragraph, Table, document_response
 from luzhi.core.xlsx import workbook_bytes, xlsx_response
 from luzhi.org.models import Committee, Member
@@ -59,7 +60,7 @@ def duty_report_document(*, member: Member, year: int) -> Document:
         blocks.append(
             Table(
                 ["日期", "会议或活动", "出席情况"],
-                [[a.activity.start.isoformat(), a.activity.title, a.get_status_display()] for a in attendance],
+                [[cn_date(a.activity.start), a.activity.title, a.get_status_display()] for a in attendance],
                 widths=[2, 6, 2],
             )
         )
@@ -127,7 +128,7 @@ def duty_report_document(*, member: Member, year: int) -> Document:
         Heading("七、积分明细"),
         Table(
             ["日期", "项目", "记录", "分值"],
-            [[e.date.isoformat() if e.date else "", e.label, e.title, _num(e.points)] for e in data["entries"]],
+            [[cn_date(e.date), e.label, e.title, _num(e.points)] for e in data["entries"]],
             widths=[2, 3, 5, 1],
         ),
         Paragraph(f"报告人：{member.name}", align="right", indent=False),

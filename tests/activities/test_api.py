@@ -1,10 +1,11 @@
 """Activities, attendance, leave, reading logs and cadence over the REST API (API.md)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from luzhi.activities.models import Activity, Attendance, CadenceRule, LeaveRequest, ReadingLog
+from luzhi.core import clock
 from luzhi.notifications.models import Notification
 from luzhi.org.models import Member
 from tests import factories as f
@@ -317,3 +318,11 @@ def test_a_superuser_names_the_committee_of_the_cadence_report(api, superuser, c
     }
     assert subjects == {other_committee.name}, subjects
     assert api(superuser).get("/api/v1/cadence/report/?year=2026&committee=999999").status_code == 400
+
+
+def test_a_reading_log_dated_in_the_future_is_400_naming_the_date(api, users):
+    client = api(users["member"])
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
+    r = client.post("/api/v1/reading-logs/", {"kind": "book", "title": "乡土中国", "date": tomorrow}, format="json")
+    assert r.status_code == 400 and "日期不能晚于今天" in str(r.json())
+    assert not ReadingLog.objects.exists()

@@ -171,3 +171,39 @@ def test_only_the_office_creates_plans_and_items(committee, users, page, item):
         assert client.post("/ledger/items/new/", {"title": "x"}).status_code == 403
         assert client.post(f"/ledger/items/{item.pk}/edit/", {"title": "x"}).status_code == 403
     assert PlanItem.objects.count() == 1 and Plan.objects.count() == 1
+
+
+def test_a_second_report_on_the_same_day_amends_the_first(users, page, item):
+    client = page(users["leader"])
+    client.post(f"/ledger/items/{item.pk}/", {"progress": "55", "note": "完成走访", "problems": ""})
+    response = client.post(
+        f"/ledger/items/{item.pk}/", {"progress": "60", "note": "又完成座谈", "problems": "经费不足"}
+    )
+    assert response.status_code == 302
+    report = ProgressReport.objects.get(item=item)
+    assert (report.progress, report.note, report.problems, report.date) == (
+        60,
+        "又完成座谈",
+        "经费不足",
+        date(2026, 11, 25),
+    )
+    assert [h.progress for h in report.history.order_by("history_id")] == [55, 60]  # the first figure is kept
+    item.refresh_from_db()
+    assert item.progress == 60
+
+
+def test_amending_today_downwards_needs_a_note_like_any_step_back(users, page, item):
+    client = page(users["leader"])
+    client.post(f"/ledger/items/{item.pk}/", {"progress": "55", "note": "完成走访"})
+    html = client.post(f"/ledger/items/{item.pk}/", {"progress": "50"}).content.decode()
+    assert "进度由 55% 回退到 50%" in html
+    assert client.post(f"/ledger/items/{item.pk}/", {"progress": "50", "note": "更正：误填"}).status_code == 302
+    assert ProgressReport.objects.get(item=item).progress == 50
+
+
+def test_reports_on_different_days_are_kept_apart(users, page, item, today):
+    client = page(users["leader"])
+    client.post(f"/ledger/items/{item.pk}/", {"progress": "55", "note": "完成走访"})
+    today(date(2026, 11, 26))
+    client.post(f"/ledger/items/{item.pk}/", {"progress": "70", "note": "形成初稿"})
+    assert list(ProgressReport.objects.order_by("date").values_list("progress", flat=True)) == [55, 70]

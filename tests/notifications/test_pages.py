@@ -43,7 +43,7 @@ def test_the_settings_page_saves_ones_own_choice(users):
     prefs = NotificationSettings.objects.get(user=users["member"])
     assert (prefs.sms, prefs.email, prefs.dingtalk, prefs.digest) == (False, True, False, "daily")
     bad = client.post("/notifications/settings/", {"digest": "hourly"})
-    assert bad.status_code == 200 and "有效的选项" in bad.content.decode()
+    assert bad.status_code == 200 and "发送方式的选项无效" in bad.content.decode()
     assert NotificationSettings.objects.get(user=users["member"]).digest == "daily"
 
 

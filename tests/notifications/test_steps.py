@@ -49,6 +49,8 @@ def test_an_invitation_notifies_the_invited_members_only(users, committee, invit
     assert recipients("activity_invited") == {invitees[0].pk, invitees[1].pk}
     note = Notification.objects.filter(kind="activity_invited").first()
     assert note.link == f"/activities/{activity.pk}/" and "全体委员会议" in note.title
+    day = activity.start
+    assert f"时间：{day.year}年{day.month}月{day.day}日。" in note.body  # the pages' style, not 2026-12-13
     with commit():
         activities.activity_invite(actor=users["office"], activity=activity, members=[invitees[2].member])
     assert recipients("activity_invited") == {u.pk for u in invitees}

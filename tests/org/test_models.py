@@ -191,3 +191,14 @@ class TestPartyOrganization:
         top.parent = branch
         assert "parent" in errors_of(top)
         PartyOrganization.objects.get(pk=branch.pk).full_clean()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("born", "message"), [(date(2030, 1, 1), "出生日期不能晚于今天"), (date(1899, 1, 1), "不能早于1900年")]
+)
+def test_a_birth_date_that_cannot_be_true_is_refused_naming_the_field(born, message):
+    member = f.MemberFactory.build(committee=f.CommitteeFactory(), birth_date=born)
+    with pytest.raises(ValidationError) as caught:
+        member.full_clean()
+    assert message in str(caught.value.message_dict["birth_date"])

@@ -243,7 +243,7 @@ def test_adjust_request_on_day_six_is_409_with_deadline(api: Any, people: Any, c
     r = act(api, people.unit, p, "adjust-request", {"reason": "职能不符"})
     assert r.status_code == 409
     deadline = add_workdays(assigned, 5)
-    assert f"{deadline:%Y年%m月%d日}" in r.json()["detail"]
+    assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in r.json()["detail"]
     assert not p.adjust_requests.exists()
 
 

@@ -39,7 +39,8 @@ def county(_loaded: None, db: Any) -> Committee:
 
 def test_every_status_is_there_in_the_planned_numbers(county):
     have = Counter(Proposal.objects.filter(committee=county).values_list("status", flat=True))
-    assert have == Counter(case.fate for case in demo.CASES)
+    assert have == Counter(case.fate for case in (*demo.CASES, *demo.ROUTINE_CASES))
+    assert len(demo.ROUTINE_CASES) == 160
     assert set(have) == set(Proposal.Status.values)
     this_year = Proposal.objects.filter(committee=county, year=2026)
     last_year = Proposal.objects.filter(committee=county, year=2025)

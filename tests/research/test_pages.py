@@ -94,3 +94,100 @@ def test_outcome_is_updated_from_the_page(committee, users, page, topic, other_c
     assert page(users["member"]).post(f"/research/outcomes/{outcome.pk}/", {"adoption": "pending"}).status_code == 403
     theirs = ResearchTopicFactory(committee=other_committee)
     assert page(users["office"]).get(f"/research/{theirs.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("王芳县住建局（）", "姓名应为2至10个汉字"),
+        ("王芳，县住建局（）", "单位名称不完整"),
+        ("王芳", "请填写单位"),
+        ("王芳，（）", "单位名称不完整"),
+        ("123，县住建局", "姓名应为2至10个汉字"),
+        ("王芳，——", "单位名称不完整"),
+    ],
+)
+def test_a_garbled_guest_line_is_refused_with_a_message(users, page, topic, line, problem):
+    topic.step = 3
+    topic.save()
+    body = {"members": [users["member"].member_id], "others": f"李雪梅，市职业技术学院\n{line}"}
+    html = page(users["office"]).post(f"/research/{topic.pk}/", body).content.decode()
+    assert "第2位特邀人员" in html and problem in html
+    topic.refresh_from_db()
+    assert topic.step == 3 and topic.group_others == []
+
+
+def test_guests_as_name_comma_unit_or_name_bracket_unit_are_kept(users, page, topic):
+    topic.step = 3
+    topic.save()
+    body = {
+        "members": [users["member"].member_id],
+        "others": "王芳，县住建局\n李雪梅（市职业技术学院）\n阿依努尔·买买提, 县卫健局",
+    }
+    assert page(users["office"]).post(f"/research/{topic.pk}/", body).status_code == 302
+    topic.refresh_from_db()
+    assert [(o["name"], o["organisation"]) for o in topic.group_others] == [
+        ("王芳", "县住建局"),
+        ("李雪梅", "市职业技术学院"),
+        ("阿依努尔·买买提", "县卫健局"),
+    ]
+
+
+def test_step_4_offers_only_fitting_activities_of_the_year_newest_first(committee, users, page, topic):
+    from datetime import date
+
+    topic.step = 4
+    topic.save()
+    early = ActivityFactory(
+        committee=committee,
+        kind=Activity.Kind.BRIEFING,
+        title="早的情况介绍会",
+        start=date(2026, 3, 2),
+        end=date(2026, 3, 2),
+        days=1,
+    )
+    late = ActivityFactory(
+        committee=committee,
+        kind=Activity.Kind.BRIEFING,
+        title="晚的情况介绍会",
+        start=date(2026, 6, 2),
+        end=date(2026, 6, 2),
+        days=1,
+    )
+    ActivityFactory(
+        committee=committee,
+        kind=Activity.Kind.PLENARY,
+        title="全体会议",
+        start=date(2026, 1, 10),
+        end=date(2026, 1, 10),
+        days=1,
+    )
+    ActivityFactory(
+        committee=committee,
+        kind=Activity.Kind.STUDY,
+        title="理论学习",
+        start=date(2026, 4, 10),
+        end=date(2026, 4, 10),
+        days=1,
+    )
+    ActivityFactory(
+        committee=committee,
+        kind=Activity.Kind.BRIEFING,
+        title="去年的介绍会",
+        start=date(2025, 6, 2),
+        end=date(2025, 6, 2),
+        days=1,
+    )
+    html = page(users["office"]).get(f"/research/{topic.pk}/").content.decode()
+    assert "全体会议" not in html and "理论学习" not in html and "去年的介绍会" not in html
+    assert html.index(f'value="{late.pk}"') < html.index(f'value="{early.pk}"')
+
+
+def test_a_plenary_as_the_briefing_is_refused(committee, users, page, topic):
+    topic.step = 4
+    topic.save()
+    plenary = ActivityFactory(committee=committee, kind=Activity.Kind.PLENARY, title="全体会议")
+    html = page(users["office"]).post(f"/research/{topic.pk}/", {"briefing": plenary.pk}).content.decode()
+    assert "情况介绍会只能是" in html
+    topic.refresh_from_db()
+    assert topic.step == 4

@@ -84,7 +84,7 @@ def test_secadmin_sets_the_idle_timeout_within_bounds(users, page):
     assert client.post("/accounts/security/", {"session_idle_minutes": "45"}).status_code == 302
     assert SecuritySettings.objects.get().session_idle_minutes == 45
     html = client.post("/accounts/security/", {"session_idle_minutes": "1"}).content.decode()
-    assert "大于或等于5" in html
+    assert "空闲超时（分钟）不能小于5。" in html
     assert SecuritySettings.objects.get().session_idle_minutes == 45
     assert page(users["sysadmin"]).post("/accounts/security/", {"session_idle_minutes": "10"}).status_code == 403
 

@@ -162,11 +162,13 @@ def test_edit_page_related_choices_are_limited_to_the_committee(committee, other
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"birth_date": "2023-02-30"}, "有效的日期"),
-        ({"name": "x" * (10 * 1024 * 1024)}, "不超过 50 字符"),
+        ({"birth_date": "2023-02-30"}, "出生日期不是有效的日期"),
+        ({"name": "x" * (10 * 1024 * 1024)}, "姓名不能超过50字。"),
         ({"phone": "12345"}, "手机号码应为以1开头的11位数字"),
-        ({"gender": "X"}, "选择一个有效的选项"),
-        ({"name": ""}, "该字段是必填项"),
+        ({"gender": "X"}, "性别的选项无效，请重新选择。"),
+        ({"name": ""}, "请填写姓名。"),
+        ({"birth_date": "2030-01-01"}, "出生日期不能晚于今天。"),
+        ({"birth_date": "1899-12-31"}, "出生日期超出范围"),
     ],
 )
 def test_bad_input_shows_chinese_errors_and_saves_nothing(users, page, overrides, message):

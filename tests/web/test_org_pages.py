@@ -65,7 +65,7 @@ def test_duplicate_and_bad_reference_rows_show_chinese_errors(committee, users, 
     assert "同名界别已存在" in html
     assert Sector.objects.filter(name="重复界别").count() == 1
     html = client.post("/org/terms/", {"number": "11", "start": "2023-02-30", "end": "2028-01-01"}).content.decode()
-    assert "有效的日期" in html
+    assert "开始日期不是有效的日期" in html
     html = client.post("/org/terms/", {"number": "11", "start": "2028-01-01", "end": "2023-01-01"}).content.decode()
     assert "结束日期必须晚于开始日期" in html
     assert not Term.objects.filter(number=11).exists()
