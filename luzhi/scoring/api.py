@@ -189,7 +189,7 @@ class DutyArchiveView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=["pdf", "docx"])],
-        responses={(200, "application/pdf"): bytes},
+        responses=schema.DOCX_OR_PDF,  # ?format=docx answers a DOCX: both are documented
     )
     def get(self, request: Request, pk: int) -> HttpResponse:
         """The member's whole-term duty archive (履职档案), year by year from the ledger."""

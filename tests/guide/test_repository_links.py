@@ -3,21 +3,44 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SKIP = {".git", ".venv", "node_modules", "var", "test-artifacts", "__pycache__", ".pytest_cache", ".mypy_cache"}
+SKIP = {
+    ".git",
+    ".venv",
+    "node_modules",
+    "var",
+    "test-artifacts",
+    "__pycache__",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".hypothesis",
+}
 TEXT = {".md", ".py", ".html", ".txt", ".toml", ".yaml", ".yml", ".cfg", ".ini", ".js", ".mjs", ".css", ".json", ""}
 OUTSIDE = re.compile(r"\.\./shared|/work/(main|shared|briefs)|\.\./\.\./[\w-]+\.md")
 
 
+def _repository_files() -> list[Path]:
+    """The files a clone has: git's list when this is a checkout (caches and tools' files are not in it)."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True, timeout=60
+        ).stdout.decode()
+        return [ROOT / name for name in listed.split("\0") if name]
+    except (OSError, subprocess.SubprocessError):
+        return [p for p in ROOT.rglob("*") if not any(part in SKIP for part in p.relative_to(ROOT).parts)]
+
+
 def _text_files() -> list[Path]:
     found = []
-    for path in ROOT.rglob("*"):
+    for path in _repository_files():
         if any(part in SKIP for part in path.relative_to(ROOT).parts) or not path.is_file():
             continue
         if path.suffix in TEXT and path.stat().st_size < 2_000_000:
             found.append(path)
+    assert len(found) > 100, "the walk found hardly any files"
     return found
 
 
